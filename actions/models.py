@@ -1,0 +1,224 @@
+"""Actions raised at meetings, their owners, target-date history and updates."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from minutes.models import AgendaItem, Meeting, Organisation, Person
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        """Actions not yet closed (open or proposed for closure)."""
+        return self.exclude(status=Action.Status.CLOSED)
+
+    def outstanding_at(self, meeting):
+        """Actions raised at an earlier meeting of the committee and still open on its date.
+
+        An action closed at this meeting (closed on its date) still belongs here,
+        with the update that closed it; at later meetings it is gone.
+        """
+        day, number = meeting.held_on, meeting.number
+        return self.filter(committee_id=meeting.committee_id).filter(
+            Q(meeting__held_on__lt=day) | Q(meeting__held_on=day, meeting__number__lt=number),
+            Q(closed_on__isnull=True) | Q(closed_on__gte=day),
+        )
+
+    def raise_action(
+        self,
+        *,
+        meeting,
+        text,
+        item=None,
+        owners=(),
+        target_on=None,
+        raised_on=None,
+        sequence=None,
+        by=None,
+    ):
+        """Create an action with the meeting's next reference, e.g. OPSG 55/01.
+
+        The counter lives on the meeting row and is incremented with an UPDATE, which
+        locks the row until commit: two actions raised at once get different
+        numbers, and a deleted action's number is never given again. `sequence` is
+        for recording historic actions whose number is already known.
+        """
+        if item is not None and item.meeting_id != meeting.pk:
+            raise ValidationError("The item belongs to another meeting.")
+        with transaction.atomic():
+            counter = Meeting.objects.filter(pk=meeting.pk)
+            if sequence is None:
+                counter.update(last_action_sequence=F("last_action_sequence") + 1)
+                sequence = counter.values_list("last_action_sequence", flat=True).get()
+            else:
+                counter.update(last_action_sequence=Greatest(F("last_action_sequence"), sequence))
+            meeting.last_action_sequence = counter.values_list("last_action_sequence", flat=True).get()
+            try:
+                with transaction.atomic():
+                    action = self.create(
+                        committee_id=meeting.committee_id,
+                        meeting=meeting,
+                        item=item,
+                        sequence=sequence,
+                        reference=Action.format_reference(meeting, sequence),
+                        text=text,
+                        raised_on=raised_on or meeting.held_on,
+                    )
+            except IntegrityError as error:
+                raise ValidationError(
+                    f"{Action.format_reference(meeting, sequence)} is already used."
+                ) from error
+            action.set_owners(owners)
+            if target_on is not None:
+                action.target_dates.create(target_on=target_on, meeting=meeting, recorded_by=by)
+        return action
+
+
+class Action(models.Model):
+    """An action raised at a meeting, owned by organisations and/or people."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        PROPOSED_CLOSED = "proposed_closed", "Proposed closed"
+        CLOSED = "closed", "Closed"
+
+    committee = models.ForeignKey("minutes.Committee", on_delete=models.PROTECT, related_name="actions")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
+    item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    sequence = models.PositiveIntegerField(editable=False)
+    reference = models.CharField(max_length=40, unique=True, editable=False)
+    text = models.TextField()
+    owner_organisations = models.ManyToManyField(Organisation, blank=True, related_name="actions")
+    owner_people = models.ManyToManyField(Person, blank=True, related_name="actions")
+    raised_on = models.DateField("date raised")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["raised_on", "sequence", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "sequence"], name="unique_action_sequence"),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "proposed_closed", "closed"]), name="action_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_on__isnull=False) | (~Q(status="closed") & Q(closed_on__isnull=True)),
+                name="action_closed_on_iff_closed",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @staticmethod
+    def format_reference(meeting, sequence):
+        return f"{meeting.committee.code} {meeting.number}/{sequence:02d}"
+
+    def set_owners(self, owners):
+        owners = list(owners)
+        self.owner_organisations.set([o for o in owners if isinstance(o, Organisation)])
+        self.owner_people.set([o for o in owners if isinstance(o, Person)])
+
+    @property
+    def owner_names(self):
+        names = [o.name for o in self.owner_organisations.all()] + [p.name for p in self.owner_people.all()]
+        return ", ".join(names)
+
+    @property
+    def is_open(self):
+        return self.status != self.Status.CLOSED
+
+    @property
+    def current_target_on(self):
+        entries = list(self.target_dates.all())
+        return entries[-1].target_on if entries else None
+
+    def target_dates_at(self, meeting):
+        """(last target date, revised target date) as printed for `meeting`.
+
+        The revised date is the one agreed at this meeting (None if none was); the
+        last date is the one in force before it.
+        """
+        before, revised = None, None
+        for entry in self.target_dates.all():
+            if entry.meeting_id == meeting.pk:
+                revised = entry.target_on
+            elif revised is None and entry.is_before(meeting):
+                before = entry.target_on
+        return before, revised
+
+    def set_target_date(self, target_on, *, meeting=None, by=None):
+        """Record a (revised) target date; the history keeps every step."""
+        if target_on == self.current_target_on and meeting is None:
+            return None
+        return self.target_dates.create(target_on=target_on, meeting=meeting, recorded_by=by)
+
+    def record_update(self, *, text, given_on=None, meeting=None, status=None, target_on=None, by=None):
+        """Record an update (at a meeting or between meetings) and apply what it changes."""
+        given_on = given_on or (meeting.held_on if meeting else timezone.localdate())
+        status = status or self.status
+        with transaction.atomic():
+            if target_on is not None and target_on != self.current_target_on:
+                self.target_dates.create(target_on=target_on, meeting=meeting, recorded_by=by)
+            if status != self.status:
+                self.status = status
+                self.closed_on = given_on if status == self.Status.CLOSED else None
+                self.save(update_fields=["status", "closed_on"])
+            return self.updates.create(
+                text=text, given_on=given_on, meeting=meeting, status_after=status, author=by
+            )
+
+
+class TargetDate(models.Model):
+    """One step of an action's target-date history."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="target_dates")
+    target_on = models.DateField("target date")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="target_dates",
+        help_text="The meeting where this date was agreed, if any.",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["action", "recorded_at", "id"]
+
+    def __str__(self):
+        return f"{self.action}: {self.target_on:%d/%m/%Y}"
+
+    def is_before(self, meeting):
+        if self.meeting_id is None:
+            return timezone.localdate(self.recorded_at) <= meeting.held_on
+        own = self.meeting
+        return (own.held_on, own.number) < (meeting.held_on, meeting.number)
+
+
+class ActionUpdate(models.Model):
+    """A dated progress update on an action, optionally given at a meeting."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    given_on = models.DateField(default=timezone.localdate)
+    text = models.TextField()
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_updates"
+    )
+    status_after = models.CharField(max_length=20, choices=Action.Status.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "given_on", "id"]
+
+    def __str__(self):
+        return f"{self.action} {self.given_on:%d/%m/%Y}"

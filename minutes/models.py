@@ -1,0 +1,414 @@
+"""Committees, people, meetings, attendance, agenda items, decisions, footnotes."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from minutes.sanitize import clean_minutes_html
+
+DEFAULT_DECISION_VERBS = "AGREED\nNOTED\nAPPROVED\nCONSIDERED\nREQUESTED"
+
+
+class Committee(models.Model):
+    """A standing committee whose meetings are minuted, such as the OPSG."""
+
+    code = models.CharField(
+        max_length=20,
+        unique=True,
+        help_text="Short code used in references, e.g. OPSG (letters and digits only).",
+    )
+    name = models.CharField(max_length=200, help_text="e.g. Operations Group")
+    decision_name = models.CharField(
+        max_length=100,
+        help_text='How decisions name the committee, e.g. "The OPSG".',
+    )
+    decision_verbs = models.TextField(
+        default=DEFAULT_DECISION_VERBS,
+        help_text="The verbs decisions may use, one per line, in the order offered.",
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    def clean(self):
+        if self.code and not self.code.isalnum():
+            raise ValidationError({"code": "Use letters and digits only, e.g. OPSG."})
+
+    @property
+    def verbs(self):
+        return [line.strip().upper() for line in self.decision_verbs.splitlines() if line.strip()]
+
+
+class SeatCategory(models.Model):
+    """A seat category of a committee (Network Parties, Large Suppliers, ...), in order."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="seat_categories")
+    name = models.CharField(max_length=100)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["committee", "position", "id"]
+        verbose_name_plural = "seat categories"
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "name"], name="unique_seat_category_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ItemKind(models.TextChoices):
+    ITEM = "item", "Ordinary item"
+    PREVIOUS_MINUTES = "previous_minutes", "Previous Meeting Minutes"
+    ACTIONS_OUTSTANDING = "actions_outstanding", "Actions Outstanding"
+
+
+class StandardAgendaItem(models.Model):
+    """An item of a committee's standard agenda, copied into each new meeting."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="standard_agenda_items")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=ItemKind.choices, default=ItemKind.ITEM)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["committee", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Organisation(models.Model):
+    """An organisation that sends people to committees or owns actions (DCC, SECAS, ...)."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="Name as printed, e.g. DCC")
+    full_name = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    """Someone who attends meetings or owns actions, optionally with a user account."""
+
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
+    )
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+
+class Membership(models.Model):
+    """A user's role on one committee."""
+
+    class Role(models.TextChoices):
+        SECRETARY = "secretary", "Secretary"
+        CHAIR = "chair", "Chair"
+        MEMBER = "member", "Member"
+        OWNER = "owner", "Action owner"
+        READER = "reader", "Reader"
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "user"], name="unique_membership"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} of {self.committee.code}"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Meetings a user may open: staff see all; readers only published minutes."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        roles = Membership.objects.filter(user=user)
+        full = roles.exclude(role=Membership.Role.READER).values("committee")
+        readers = roles.filter(role=Membership.Role.READER).values("committee")
+        return self.filter(
+            Q(committee__in=full) | Q(committee__in=readers, minutes_status=Meeting.Status.PUBLISHED)
+        )
+
+    def get_by_reference(self, reference):
+        code, sep, number = reference.rpartition("_")
+        if not sep or not number.isdigit():
+            raise self.model.DoesNotExist(f"{reference!r} is not a meeting reference such as OPSG_55.")
+        return self.get(committee__code=code, number=int(number))
+
+
+class Meeting(models.Model):
+    """One meeting of a committee, and its minutes."""
+
+    class Kind(models.TextChoices):
+        MAIN = "main", "Main meeting"
+        REPORTING = "reporting", "Reporting meeting"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        CIRCULATED = "circulated", "Circulated"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MAIN)
+    held_on = models.DateField("date")
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True, default="Teleconference")
+    minutes_status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    next_main_meeting_on = models.DateField("next main meeting", null=True, blank=True)
+    next_reporting_meeting_on = models.DateField("next reporting meeting", null=True, blank=True)
+    # The counter behind action references: only ever goes up, so a deleted
+    # action's reference is never given again.
+    last_action_sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "number"], name="unique_meeting_number"),
+            models.CheckConstraint(
+                condition=Q(minutes_status__in=["draft", "circulated", "approved", "published"]),
+                name="meeting_minutes_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True) | Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def clean(self):
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": "The meeting must end after it starts."})
+
+    @property
+    def reference(self):
+        return f"{self.committee.code}_{self.number}"
+
+    @property
+    def is_published(self):
+        return self.minutes_status == self.Status.PUBLISHED
+
+    @property
+    def minutes_title(self):
+        return "Minutes" if self.is_published else "Draft Minutes"
+
+    def earlier_meetings(self):
+        """Meetings of the same committee held before this one."""
+        return Meeting.objects.filter(committee_id=self.committee_id).filter(
+            Q(held_on__lt=self.held_on) | Q(held_on=self.held_on, number__lt=self.number)
+        )
+
+
+class Attendance(models.Model):
+    """A person at a meeting in a seat category, present or sending apologies."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        APOLOGIES = "apologies", "Apologies"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    seat_category = models.ForeignKey(SeatCategory, on_delete=models.PROTECT, related_name="attendances")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PRESENT)
+    role_note = models.CharField(max_length=100, blank=True, help_text="e.g. Meeting Secretary")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["meeting", "seat_category__position", "position", "id"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="unique_attendance"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_status_display()})"
+
+    def clean(self):
+        if self.meeting_id and self.seat_category_id and self.seat_category.committee_id != self.meeting.committee_id:
+            raise ValidationError({"seat_category": "Choose a seat category of this meeting's committee."})
+
+
+class AgendaItem(models.Model):
+    """A numbered item of a meeting's agenda, with its minutes; may nest one level."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    # Order among siblings; the printed number (3, 3.1) is derived from it.
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=30, choices=ItemKind.choices, default=ItemKind.ITEM)
+    title = models.CharField(max_length=300)
+    minutes_text = models.TextField(blank=True, help_text="Sanitised HTML.")
+    is_deferred = models.BooleanField("deferred", default=False)
+    deferred_note = models.CharField(
+        max_length=300, blank=True, help_text='Printed as "This item was deferred until …".'
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["meeting", "parent_id", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="item_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent.parent_id:
+                raise ValidationError({"parent": "Items nest one level only: choose a top-level item."})
+            if self.parent.meeting_id != self.meeting_id:
+                raise ValidationError({"parent": "Choose an item of the same meeting."})
+
+    def save(self, *args, **kwargs):
+        self.minutes_text = clean_minutes_html(self.minutes_text)
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError("Items nest one level only.")
+        super().save(*args, **kwargs)
+
+    @property
+    def number(self):
+        """The printed number, e.g. "3.1" (computed by number_items for whole meetings)."""
+        if hasattr(self, "_number"):
+            return self._number
+        siblings = list(
+            AgendaItem.objects.filter(meeting_id=self.meeting_id, parent_id=self.parent_id).values_list("id", flat=True)
+        )
+        own = str(siblings.index(self.pk) + 1)
+        return f"{self.parent.number}.{own}" if self.parent_id else own
+
+
+def number_items(items):
+    """Give each item its number from order and nesting; return the top-level items.
+
+    Each returned item has `sub_items`, its children in order. `items` are all the
+    items of one meeting, in the model's ordering.
+    """
+    top = [item for item in items if item.parent_id is None]
+    children = {}
+    for item in items:
+        if item.parent_id is not None:
+            children.setdefault(item.parent_id, []).append(item)
+    for i, item in enumerate(top, start=1):
+        item._number = str(i)
+        item.sub_items = children.get(item.pk, [])
+        for j, child in enumerate(item.sub_items, start=1):
+            child._number = f"{i}.{j}"
+            child.sub_items = []
+    return top
+
+
+class Decision(models.Model):
+    """A decision recorded on an item: a verb and its text ("AGREED that …")."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    verb = models.CharField(max_length=40)
+    text = models.TextField(help_text='Follows the verb, e.g. "that the Draft Minutes … be published as final".')
+    position = models.PositiveIntegerField(default=0)
+    approves_minutes_of = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approvals",
+        help_text="Set when this decision approves the draft minutes of an earlier meeting.",
+    )
+
+    class Meta:
+        ordering = ["item", "position", "id"]
+
+    def __str__(self):
+        return f"{self.verb} {self.text}"
+
+    def save(self, *args, **kwargs):
+        self.verb = self.verb.strip().upper()
+        self.text = self.text.strip()
+        super().save(*args, **kwargs)
+
+    @property
+    def phrase(self):
+        """The verb and text without closing punctuation: "NOTED the PMR"."""
+        return f"{self.verb} {self.text.rstrip(' .;')}"
+
+
+def decision_wording(decision_name, decisions):
+    """How decisions print: one sentence, or a lead-in and a list.
+
+    Returns (sentence, lead, entries): a single decision gives
+    ("The OPSG AGREED that ….", None, []); several give
+    (None, "The OPSG:", ["NOTED …; and", "APPROVED …."]).
+    """
+    decisions = list(decisions)
+    if not decisions:
+        return None, None, []
+    if len(decisions) == 1:
+        return f"{decision_name} {decisions[0].phrase}.", None, []
+    entries = []
+    for i, decision in enumerate(decisions):
+        if i == len(decisions) - 1:
+            ending = "."
+        elif i == len(decisions) - 2:
+            ending = "; and"
+        else:
+            ending = ";"
+        entries.append(decision.phrase + ending)
+    return None, f"{decision_name}:", entries
+
+
+class Footnote(models.Model):
+    """A footnote on an item's text, marked after the first occurrence of its anchor."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="footnotes")
+    anchor_text = models.CharField(
+        max_length=200,
+        help_text="The words in the item's text that the footnote mark follows. "
+        "If they are not found, the mark goes at the end of the text.",
+    )
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["item", "position", "id"]
+
+    def __str__(self):
+        return self.text[:60]
