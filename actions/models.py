@@ -87,7 +87,9 @@ class Action(models.Model):
 
     committee = models.ForeignKey("minutes.Committee", on_delete=models.PROTECT, related_name="actions")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
-    item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
     sequence = models.PositiveIntegerField(editable=False)
     reference = models.CharField(max_length=40, unique=True, editable=False)
     text = models.TextField()
@@ -108,13 +110,20 @@ class Action(models.Model):
                 condition=Q(status__in=["open", "proposed_closed", "closed"]), name="action_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status="closed", closed_on__isnull=False) | (~Q(status="closed") & Q(closed_on__isnull=True)),
+                condition=Q(status="closed", closed_on__isnull=False)
+                | (~Q(status="closed") & Q(closed_on__isnull=True)),
                 name="action_closed_on_iff_closed",
             ),
         ]
 
     def __str__(self):
         return self.reference
+
+    def clean(self):
+        if self.status == self.Status.CLOSED and not self.closed_on:
+            raise ValidationError({"closed_on": "Give the date the action was closed."})
+        if self.status != self.Status.CLOSED and self.closed_on:
+            raise ValidationError({"closed_on": "Only a closed action has a closure date: clear it."})
 
     @staticmethod
     def format_reference(meeting, sequence):
@@ -189,7 +198,9 @@ class TargetDate(models.Model):
         help_text="The meeting where this date was agreed, if any.",
     )
     recorded_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["action", "recorded_at", "id"]

@@ -206,7 +206,9 @@ class Meeting(models.Model):
                 name="meeting_minutes_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(start_time__isnull=True) | Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
+                condition=Q(start_time__isnull=True)
+                | Q(end_time__isnull=True)
+                | Q(end_time__gt=models.F("start_time")),
                 name="meeting_ends_after_start",
             ),
         ]
@@ -262,7 +264,11 @@ class Attendance(models.Model):
         return f"{self.person} ({self.get_status_display()})"
 
     def clean(self):
-        if self.meeting_id and self.seat_category_id and self.seat_category.committee_id != self.meeting.committee_id:
+        if (
+            self.meeting_id
+            and self.seat_category_id
+            and self.seat_category.committee_id != self.meeting.committee_id
+        ):
             raise ValidationError({"seat_category": "Choose a seat category of this meeting's committee."})
 
 
@@ -293,6 +299,12 @@ class AgendaItem(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.minutes_text = clean_minutes_html(self.minutes_text)
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError("Items nest one level only.")
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.parent_id:
             if self.parent.parent_id:
@@ -300,19 +312,15 @@ class AgendaItem(models.Model):
             if self.parent.meeting_id != self.meeting_id:
                 raise ValidationError({"parent": "Choose an item of the same meeting."})
 
-    def save(self, *args, **kwargs):
-        self.minutes_text = clean_minutes_html(self.minutes_text)
-        if self.parent_id and self.parent.parent_id:
-            raise ValidationError("Items nest one level only.")
-        super().save(*args, **kwargs)
-
     @property
     def number(self):
         """The printed number, e.g. "3.1" (computed by number_items for whole meetings)."""
         if hasattr(self, "_number"):
             return self._number
         siblings = list(
-            AgendaItem.objects.filter(meeting_id=self.meeting_id, parent_id=self.parent_id).values_list("id", flat=True)
+            AgendaItem.objects.filter(meeting_id=self.meeting_id, parent_id=self.parent_id).values_list(
+                "id", flat=True
+            )
         )
         own = str(siblings.index(self.pk) + 1)
         return f"{self.parent.number}.{own}" if self.parent_id else own
@@ -343,7 +351,9 @@ class Decision(models.Model):
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
     verb = models.CharField(max_length=40)
-    text = models.TextField(help_text='Follows the verb, e.g. "that the Draft Minutes … be published as final".')
+    text = models.TextField(
+        help_text='Follows the verb, e.g. "that the Draft Minutes … be published as final".'
+    )
     position = models.PositiveIntegerField(default=0)
     approves_minutes_of = models.ForeignKey(
         Meeting,
@@ -366,23 +376,29 @@ class Decision(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def phrase(self):
-        """The verb and text without closing punctuation: "NOTED the PMR"."""
-        return f"{self.verb} {self.text.rstrip(' .;')}"
+    def rest(self):
+        """The text after the verb without closing punctuation: "the PMR"."""
+        return self.text.strip().rstrip(" .;")
 
 
 def decision_wording(decision_name, decisions):
-    """How decisions print: one sentence, or a lead-in and a list.
+    """How decisions print: one sentence, or a lead-in and a list ending "; and" / ".".
 
-    Returns (sentence, lead, entries): a single decision gives
-    ("The OPSG AGREED that ….", None, []); several give
-    (None, "The OPSG:", ["NOTED …; and", "APPROVED …."]).
+    Returns a dict with `lead`, and either `single` ({"verb", "rest"}) for one
+    decision or `entries` (a list of {"verb", "rest"}) for several; `text` is the
+    whole wording as plain text.
     """
     decisions = list(decisions)
     if not decisions:
-        return None, None, []
+        return {"lead": "", "single": None, "entries": [], "text": ""}
     if len(decisions) == 1:
-        return f"{decision_name} {decisions[0].phrase}.", None, []
+        single = {"verb": decisions[0].verb, "rest": decisions[0].rest + "."}
+        return {
+            "lead": decision_name,
+            "single": single,
+            "entries": [],
+            "text": f"{decision_name} {single['verb']} {single['rest']}",
+        }
     entries = []
     for i, decision in enumerate(decisions):
         if i == len(decisions) - 1:
@@ -391,8 +407,9 @@ def decision_wording(decision_name, decisions):
             ending = "; and"
         else:
             ending = ";"
-        entries.append(decision.phrase + ending)
-    return None, f"{decision_name}:", entries
+        entries.append({"verb": decision.verb, "rest": decision.rest + ending})
+    text = " ".join([f"{decision_name}:"] + [f"{e['verb']} {e['rest']}" for e in entries])
+    return {"lead": f"{decision_name}:", "single": None, "entries": entries, "text": text}
 
 
 class Footnote(models.Model):

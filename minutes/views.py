@@ -1,3 +1,39 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
-# Create your views here.
+from minutes.access import can_edit_minutes, get_meeting_for
+from minutes.filters import MeetingFilter
+from minutes.models import Meeting
+from minutes.selectors import meeting_minutes
+
+
+@require_safe
+@login_required
+def meeting_list(request):
+    meetings = Meeting.objects.visible_to(request.user).select_related("committee")
+    meeting_filter = MeetingFilter(request.GET, queryset=meetings, user=request.user)
+    page = Paginator(meeting_filter.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "minutes/meeting_list.html",
+        {"filter": meeting_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_safe
+@login_required
+def meeting_detail(request, reference):
+    meeting = get_meeting_for(request.user, reference)
+    return render(
+        request,
+        "minutes/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "minutes": meeting_minutes(meeting),
+            "can_edit": can_edit_minutes(request.user, meeting),
+        },
+    )

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
     "minutes",
     "actions",
 ]
@@ -129,6 +130,9 @@ STORAGES = {
         )
     },
 }
+# Serve static files straight from the app folders when collectstatic has not
+# run (a local try-out, tests); production runs collectstatic at deploy time.
+WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", not (STATIC_ROOT / "staticfiles.json").exists())
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or BASE_DIR / "media")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

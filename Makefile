@@ -1,0 +1,40 @@
+# Minutes & Actions: `make run` to try it, `make test` to test it.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench lint format check clean
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+run: $(BIN)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Uses DATABASE_URL when set (PostgreSQL in CI), an SQLite file otherwise.
+test: $(BIN)/.installed
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(BIN)/.installed
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 test-db.sqlite3 staticfiles .pytest_cache .ruff_cache

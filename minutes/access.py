@@ -1,0 +1,32 @@
+"""The one door to meetings: who may see and who may change them.
+
+Outsiders get 404 (they must not learn a meeting exists), a user who may read a
+meeting but tries to change it gets 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from minutes.models import Meeting, Membership
+
+
+def can_edit_minutes(user, meeting):
+    """Secretaries of the committee (and staff) may change minutes still in draft."""
+    if not user.is_authenticated or meeting.minutes_status != Meeting.Status.DRAFT:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(
+        user=user, committee_id=meeting.committee_id, role=Membership.Role.SECRETARY
+    ).exists()
+
+
+def get_meeting_for(user, reference, *, edit=False):
+    """The meeting `reference` (e.g. OPSG_55) as `user` may see it."""
+    try:
+        meeting = Meeting.objects.visible_to(user).select_related("committee").get_by_reference(reference)
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting.") from None
+    if edit and not can_edit_minutes(user, meeting):
+        raise PermissionDenied("Only the committee's secretaries may change draft minutes.")
+    return meeting
