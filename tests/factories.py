@@ -95,3 +95,31 @@ def raise_action(
     return Action.objects.raise_action(
         meeting=meeting, item=item, text=text, owners=owners, target_on=target_on, **fields
     )
+
+
+def make_full_meeting(committee, number, scale):
+    """A meeting with `scale` times roughly the content of OPSG_55."""
+    earlier = make_meeting(
+        committee, number - 1, held_on=datetime.date(2021, 7, 1) + datetime.timedelta(number)
+    )
+    meeting = make_meeting(committee, number, held_on=datetime.date(2021, 8, 23) + datetime.timedelta(number))
+    dcc, secas = make_organisation("DCC"), make_organisation("SECAS")
+    categories = list(committee.seat_categories.all())
+    for _ in range(2 * scale):
+        old = raise_action(earlier, owners=[dcc, make_person()], target_on=datetime.date(2021, 8, 1))
+        old.record_update(meeting=meeting, text="Progress.", status=Action.Status.CLOSED)
+    for i in range(26 * scale):
+        make_attendance(meeting, make_person(organisation=dcc), categories[i % len(categories)])
+    for i in range(5 * scale):
+        make_attendance(meeting, category=categories[i % len(categories)], status=Attendance.Status.APOLOGIES)
+    make_item(meeting, "Actions Outstanding", kind=ItemKind.ACTIONS_OUTSTANDING)
+    for i in range(5 * scale):
+        parent = make_item(meeting, text="<p>Parent text with anchor words.</p>")
+        for _ in range(3):
+            make_item(meeting, parent=parent, text="<p>Child text.</p>")
+        make_decision(parent, "NOTED", "the report")
+        make_decision(parent, "AGREED", "that it is fine")
+        raise_action(meeting, item=parent, owners=[dcc, secas], target_on=datetime.date(2021, 9, 27))
+        if i % 4 == 0:
+            make_footnote(parent, "anchor words")
+    return meeting

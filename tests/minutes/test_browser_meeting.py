@@ -33,5 +33,5 @@ def test_a_member_logs_in_and_reads_the_demo_minutes(page, live_server, log_in, 
     expect(page.get_by_text("ACTION OPSG 55/04:")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Footnote 1").click()
+    page.get_by_role("link", name="Footnote 1", exact=True).click()
     expect(page.locator("#footnote-1")).to_contain_text("Action OPSG 29/15")
