@@ -19,7 +19,15 @@ def start():
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    setup_test_environment()
+    # DEBUG off, as in production: no query log, no debug cursor.
+    setup_test_environment(debug=False)
+    # Keep one connection for the whole run, as a web process with persistent
+    # connections does, and so that query counts can be captured.
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
 
     def stop():

@@ -4,6 +4,8 @@ Prints p50/p95 server time of each and their ratio, and the page's query count.
 Run with `make bench` (SQLite) or with DATABASE_URL set (PostgreSQL).
 """
 
+import io
+
 from _setup import start, summary, timed
 
 REPEAT = 60
@@ -17,7 +19,7 @@ def main():
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", stdout=io.StringIO())
         from django.contrib.auth import get_user_model
         from django.test.utils import override_settings
 
@@ -30,12 +32,13 @@ def main():
 
         with CaptureQueriesContext(connection) as queries:
             client.get(page)
+        query_count = len(queries)
         page_times = timed(lambda: client.get(page), REPEAT)
         base_times = timed(lambda: client.get(bare), REPEAT)
         page_p50, page_p95 = summary(page_times)
         base_p50, base_p95 = summary(base_times)
         print(f"database: {connection.vendor}")
-        print(f"meeting page OPSG_55: p50 {page_p50:.1f} ms, p95 {page_p95:.1f} ms, {len(queries)} queries")
+        print(f"meeting page OPSG_55: p50 {page_p50:.1f} ms, p95 {page_p95:.1f} ms, {query_count} queries")
         print(
             f"baseline (bare login-required view, same stack): p50 {base_p50:.1f} ms, p95 {base_p95:.1f} ms"
         )
