@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from minutes.models import AgendaItem, Meeting, Organisation, Person
+from minutes.models import AgendaItem, EditableMixin, Meeting, Organisation, Person
 
 
 class ActionQuerySet(models.QuerySet):
@@ -77,7 +77,7 @@ class ActionQuerySet(models.QuerySet):
         return action
 
 
-class Action(models.Model):
+class Action(EditableMixin, models.Model):
     """An action raised at a meeting, owned by organisations and/or people."""
 
     class Status(models.TextChoices):

@@ -7,7 +7,7 @@ meeting but tries to change it gets 403.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from minutes.models import Meeting, Membership
+from minutes.models import Committee, Meeting, Membership
 
 
 def can_edit_minutes(user, meeting):
@@ -30,3 +30,10 @@ def get_meeting_for(user, reference, *, edit=False):
     if edit and not can_edit_minutes(user, meeting):
         raise PermissionDenied("Only the committee's secretaries may change draft minutes.")
     return meeting
+
+
+def committees_drafted_by(user):
+    """Committees whose minutes `user` may draft: as their secretary, or any as staff."""
+    if user.is_staff:
+        return Committee.objects.all()
+    return Committee.objects.filter(memberships__user=user, memberships__role=Membership.Role.SECRETARY)

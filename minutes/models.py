@@ -1,13 +1,73 @@
 """Committees, people, meetings, attendance, agenda items, decisions, footnotes."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from minutes.sanitize import clean_minutes_html
 
 DEFAULT_DECISION_VERBS = "AGREED\nNOTED\nAPPROVED\nCONSIDERED\nREQUESTED"
+
+
+class EditConflict(Exception):
+    """Someone else saved this part after the editor loaded it.
+
+    `current` is the row as it is now (None if it was deleted meanwhile).
+    """
+
+    def __init__(self, current):
+        super().__init__("This was changed by someone else while you were editing it.")
+        self.current = current
+
+
+class EditableMixin:
+    """Saves that refuse to overwrite a change made since the editor loaded the part.
+
+    An edit form carries `edit_token(fields)`: a digest of the values it started
+    from. `save_if_unchanged` compares it with the values in the database inside
+    a transaction that locks the row, so of two saves started from the same
+    values exactly one wins, whichever process or host runs them. Changes to
+    other fields of the same row are not conflicts.
+    """
+
+    def prepare_for_save(self):
+        """Normalise field values before they are written (sanitising, trimming)."""
+
+    def edit_state(self, fields):
+        values = []
+        for name in fields:
+            field = self._meta.get_field(name)
+            if field.many_to_many:
+                values.append(sorted(related.pk for related in getattr(self, name).all()))
+            else:
+                values.append(field.value_from_object(self))
+        return values
+
+    def edit_token(self, fields):
+        payload = "\x1f".join(repr(value) for value in self.edit_state(fields))
+        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+    def save_if_unchanged(self, fields, *, based_on, save_m2m=None):
+        """Save `fields` if their stored values still match the token `based_on`.
+
+        Raises EditConflict with the current row otherwise; nothing is written.
+        `save_m2m`, if given, is called inside the same transaction.
+        """
+        model = type(self)
+        with transaction.atomic():
+            current = model._base_manager.select_for_update().filter(pk=self.pk).first()
+            if current is None or current.edit_token(fields) != based_on:
+                raise EditConflict(current)
+            self.prepare_for_save()
+            concrete = [name for name in fields if not self._meta.get_field(name).many_to_many]
+            auto_now = [f.name for f in self._meta.concrete_fields if getattr(f, "auto_now", False)]
+            if concrete:
+                models.Model.save(self, update_fields=[*concrete, *auto_now])
+            if save_m2m is not None:
+                save_m2m()
 
 
 class Committee(models.Model):
@@ -167,7 +227,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.get(committee__code=code, number=int(number))
 
 
-class Meeting(models.Model):
+class Meeting(EditableMixin, models.Model):
     """One meeting of a committee, and its minutes."""
 
     class Kind(models.TextChoices):
@@ -239,7 +299,7 @@ class Meeting(models.Model):
         )
 
 
-class Attendance(models.Model):
+class Attendance(EditableMixin, models.Model):
     """A person at a meeting in a seat category, present or sending apologies."""
 
     class Status(models.TextChoices):
@@ -272,7 +332,7 @@ class Attendance(models.Model):
             raise ValidationError({"seat_category": "Choose a seat category of this meeting's committee."})
 
 
-class AgendaItem(models.Model):
+class AgendaItem(EditableMixin, models.Model):
     """A numbered item of a meeting's agenda, with its minutes; may nest one level."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
@@ -300,10 +360,14 @@ class AgendaItem(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.minutes_text = clean_minutes_html(self.minutes_text)
+        self.prepare_for_save()
         if self.parent_id and self.parent.parent_id:
             raise ValidationError("Items nest one level only.")
         super().save(*args, **kwargs)
+
+    def prepare_for_save(self):
+        self.minutes_text = clean_minutes_html(self.minutes_text)
+        self.title = self.title.strip()
 
     def clean(self):
         if self.parent_id:
@@ -346,7 +410,7 @@ def number_items(items):
     return top
 
 
-class Decision(models.Model):
+class Decision(EditableMixin, models.Model):
     """A decision recorded on an item: a verb and its text ("AGREED that …")."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
@@ -371,9 +435,12 @@ class Decision(models.Model):
         return f"{self.verb} {self.text}"
 
     def save(self, *args, **kwargs):
+        self.prepare_for_save()
+        super().save(*args, **kwargs)
+
+    def prepare_for_save(self):
         self.verb = self.verb.strip().upper()
         self.text = self.text.strip()
-        super().save(*args, **kwargs)
 
     @property
     def rest(self):
@@ -412,7 +479,7 @@ def decision_wording(decision_name, decisions):
     return {"lead": f"{decision_name}:", "single": None, "entries": entries, "text": text}
 
 
-class Footnote(models.Model):
+class Footnote(EditableMixin, models.Model):
     """A footnote on an item's text, marked after the first occurrence of its anchor."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="footnotes")

@@ -57,6 +57,11 @@ class MeetingMinutes:
     footnotes: list = field(default_factory=list)
 
     @property
+    def all_items(self):
+        """Every item, sub-items included, in the order they print."""
+        return list(_in_print_order(self.items))
+
+    @property
     def committee(self):
         return self.meeting.committee
 

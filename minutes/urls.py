@@ -1,10 +1,6 @@
-from django.urls import path
-
-from minutes import views
+from minutes.views import attendance, decisions, drafting, meetings
 
 app_name = "minutes"
 
-urlpatterns = [
-    path("meetings/", views.meeting_list, name="meeting-list"),
-    path("meetings/<str:reference>/", views.meeting_detail, name="meeting-detail"),
-]
+# Drafting first: "meetings/new/" must win over "meetings/<reference>/".
+urlpatterns = [*drafting.urlpatterns, *attendance.urlpatterns, *decisions.urlpatterns, *meetings.urlpatterns]

@@ -81,3 +81,9 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("CI") and reporter and reporter.stats.get("skipped"):
         reporter.write_line("Tests were skipped, which CI does not allow.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The demo users are created in many tests; real hashing would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

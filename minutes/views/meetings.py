@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import path
 from django.views.decorators.http import require_safe
 
-from minutes.access import can_edit_minutes, get_meeting_for
+from minutes.access import can_edit_minutes, committees_drafted_by, get_meeting_for
 from minutes.filters import MeetingFilter
 from minutes.models import Meeting
 from minutes.selectors import meeting_minutes
@@ -20,7 +21,12 @@ def meeting_list(request):
     return render(
         request,
         "minutes/meeting_list.html",
-        {"filter": meeting_filter, "page": page, "query": query.urlencode()},
+        {
+            "filter": meeting_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": committees_drafted_by(request.user).exists(),
+        },
     )
 
 
@@ -37,3 +43,9 @@ def meeting_detail(request, reference):
             "can_edit": can_edit_minutes(request.user, meeting),
         },
     )
+
+
+urlpatterns = [
+    path("meetings/", meeting_list, name="meeting-list"),
+    path("meetings/<str:reference>/", meeting_detail, name="meeting-detail"),
+]

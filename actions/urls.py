@@ -1,0 +1,5 @@
+from actions import views
+
+app_name = "actions"
+
+urlpatterns = views.urlpatterns

@@ -1,0 +1,3 @@
+"""Actions raised on items and the Actions Outstanding item, on the drafting page (to be written)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Attendance on the drafting page (to be written)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Decisions and footnotes on the drafting page (to be written)."""
+
+urlpatterns = []
