@@ -22,7 +22,8 @@ run: $(BIN)/.installed
 
 # Uses DATABASE_URL when set (PostgreSQL in CI), an SQLite file otherwise.
 test: $(BIN)/.installed
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+	# No persistent connections: live-server threads must not hold the test database open.
+	CONN_MAX_AGE=0 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(BIN)/.installed
 	@for script in bench/[!_]*.py; do case $$script in *_urls.py) continue;; esac; echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -43,7 +43,8 @@ class EditableMixin:
             if field.many_to_many:
                 values.append(sorted(related.pk for related in getattr(self, name).all()))
             else:
-                values.append(field.value_from_object(self))
+                # As text, so that an enum member and its stored string agree.
+                values.append(None if field.value_from_object(self) is None else field.value_to_string(self))
         return values
 
     def edit_token(self, fields):

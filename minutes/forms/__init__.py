@@ -1,3 +1,4 @@
+import copy
 import html
 import re
 
@@ -44,7 +45,9 @@ class EditTokenForm(forms.ModelForm):
         """
         data = self.data.copy()
         data[self.add_prefix("token")] = current.edit_token(self.token_fields)
-        rebased = type(self)(data, instance=current, prefix=self.prefix, **self.rebase_kwargs())
+        # A copy: validating the form writes the user's values onto its instance,
+        # and `current` still has to show the other version.
+        rebased = type(self)(data, instance=copy.copy(current), prefix=self.prefix, **self.rebase_kwargs())
         rebased.is_valid()
         return rebased
 
@@ -76,6 +79,9 @@ class ItemTextForm(EditTokenForm):
         model = AgendaItem
         fields = ["minutes_text"]
         labels = {"minutes_text": "Minutes text"}
+        help_texts = {
+            "minutes_text": "Separate paragraphs with a blank line; lines starting with “- ” become bullets."
+        }
         widgets = {"minutes_text": forms.Textarea(attrs={"rows": 6})}
 
     def clean_minutes_text(self):
@@ -95,6 +101,7 @@ class ItemForm(EditTokenForm):
         fields = ["title", "is_deferred", "deferred_note"]
         labels = {"is_deferred": "This item was deferred", "deferred_note": "Deferred until"}
         help_texts = {"deferred_note": "Optional, e.g. “the SSC has considered the DCC proposal”."}
+        error_messages = {"title": {"required": "Give the item a title."}}
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -104,7 +111,9 @@ class ItemForm(EditTokenForm):
 
 
 class ItemAddForm(forms.Form):
-    title = forms.CharField(max_length=300, label="Title of the new item")
+    title = forms.CharField(
+        max_length=300, label="Title of the new item", error_messages={"required": "Give the item a title."}
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_title(self):

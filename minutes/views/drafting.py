@@ -124,6 +124,11 @@ def item_add_view(request, reference):
         try:
             item = item_add(meeting=meeting, title=form.cleaned_data["title"], parent=parent)
         except ValidationError as error:
+            # Shown at the agenda's own "add" form, which every page has.
+            data = request.POST.copy()
+            data["parent"] = ""
+            form = ItemAddForm(data)
+            form.is_valid()
             form.add_error(None, error)
         else:
             return _agenda(request, meeting, anchor=f"item-{item.pk}")

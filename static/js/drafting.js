@@ -270,6 +270,7 @@
   });
   document.body.addEventListener("htmx:afterSettle", function () {
     if (focusAfterSwap) {
+      // htmx itself keeps focus on an element with the same id; this covers the rest.
       const section = document.getElementById("item-" + focusAfterSwap.item);
       const button = section && section.querySelector("button[name=direction][value=" + focusAfterSwap.value + "]");
       const fallback = section && section.querySelector("button[name=direction]");
@@ -305,6 +306,7 @@
         handle: ".drag-handle",
         draggable: ".draft-item",
         animation: 150,
+        forceFallback: true, // mouse events rather than HTML5 drag and drop: steadier, also on touch
         fallbackOnBody: true,
         swapThreshold: 0.5,
         onEnd: function () {
