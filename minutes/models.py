@@ -497,3 +497,15 @@ class Footnote(EditableMixin, models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class RenderedPdf(models.Model):
+    """The last PDF rendered for a meeting, kept until its printed content changes."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="rendered_pdf")
+    html_sha256 = models.CharField(max_length=64)
+    pdf = models.BinaryField()
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"PDF of {self.meeting_id} ({self.html_sha256[:8]})"

@@ -130,7 +130,7 @@ def meeting_minutes(meeting):
         item.decision_wording = decision_wording(committee.decision_name, item.item_decisions)
         item.item_actions = parts.get("actions", [])
         item.item_footnotes = []
-        html = item.minutes_text
+        html = print_html = item.minutes_text
         for footnote in parts.get("footnotes", []):
             footnote.number = len(numbered_footnotes) + 1
             numbered_footnotes.append(footnote)
@@ -141,7 +141,12 @@ def meeting_minutes(meeting):
                 footnote.number,
             )
             html = insert_after_text(html, footnote.anchor_text, mark)
+            # In print the footnote's own text stands where it is called; CSS floats it to
+            # the foot of the page.
+            note = format_html('<span class="footnote">{}</span>', footnote.text)
+            print_html = insert_after_text(print_html, footnote.anchor_text, note)
         item.minutes_html = html
+        item.print_html = print_html
         item.outstanding = outstanding if item.kind == ItemKind.ACTIONS_OUTSTANDING else []
 
     # Actions raised at this meeting whose item was deleted still belong to it.

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from minutes.access import committees_drafted_by, get_meeting_for
 from minutes.forms import ItemAddForm, ItemForm, ItemTextForm, MeetingCreateForm, MeetingDetailsForm
-from minutes.models import AgendaItem, EditConflict
+from minutes.forms.attendance import AttendanceAddForm
+from minutes.models import AgendaItem, EditConflict, Organisation, Person
 from minutes.selectors import meeting_minutes
+from minutes.services_decisions import footnotes_check_anchors
 from minutes.services import (
     item_add,
     item_delete,
@@ -31,7 +33,18 @@ def drafting_context(meeting):
     minutes = meeting_minutes(meeting)
     for item in minutes.all_items:
         item.text_token = item.edit_token(ItemTextForm.token_fields)
-    return {"meeting": meeting, "minutes": minutes, "add_form": ItemAddForm()}
+    footnotes_check_anchors(minutes.all_items)
+    return {
+        "meeting": meeting,
+        "minutes": minutes,
+        "add_form": ItemAddForm(),
+        "attendance_form": AttendanceAddForm(meeting=meeting),
+        # Choices the part editors offer, fetched once for the whole page.
+        "seat_categories": list(meeting.committee.seat_categories.all()),
+        "organisations": list(Organisation.objects.all()),
+        "people": list(Person.objects.select_related("organisation")),
+        "decision_verbs": meeting.committee.verbs,
+    }
 
 
 def _item_for(request, reference, item_id):

@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from minutes.access import can_edit_minutes, committees_drafted_by, get_meeting_for
@@ -45,7 +47,20 @@ def meeting_detail(request, reference):
     )
 
 
+@require_safe
+@login_required
+def meeting_pdf_view(request, reference):
+    """The minutes as PDF, rendered once per content version (see minutes.pdf)."""
+    from minutes.pdf import meeting_pdf, pdf_filename
+
+    meeting = get_meeting_for(request.user, reference)
+    response = HttpResponse(meeting_pdf(meeting), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=pdf_filename(meeting))
+    return response
+
+
 urlpatterns = [
     path("meetings/", meeting_list, name="meeting-list"),
     path("meetings/<str:reference>/", meeting_detail, name="meeting-detail"),
+    path("meetings/<str:reference>/pdf/", meeting_pdf_view, name="meeting-pdf"),
 ]

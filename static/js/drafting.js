@@ -268,7 +268,7 @@
       focusAfterSwap = null;
     }
   });
-  document.body.addEventListener("htmx:afterSettle", function () {
+  document.body.addEventListener("htmx:afterSettle", function (event) {
     if (focusAfterSwap) {
       // htmx itself keeps focus on an element with the same id; this covers the rest.
       const section = document.getElementById("item-" + focusAfterSwap.item);
@@ -278,7 +278,10 @@
       focusAfterSwap = null;
       return;
     }
-    const alert = document.querySelector(".form-error-summary, .conflict");
+    // Announce a refusal that this swap brought in (not one left elsewhere on the page).
+    const selector = ".form-error-summary, .conflict";
+    const root = event.target;
+    const alert = root.matches && root.matches(selector) ? root : root.querySelector && root.querySelector(selector);
     if (alert && alert.offsetParent !== null) alert.focus();
   });
 
