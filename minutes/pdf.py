@@ -107,7 +107,9 @@ def meeting_pdf(meeting):
     html = minutes_html(meeting)
     published = meeting.is_published
     digest = hashlib.sha256(f"{renderer_fingerprint()}\n{published}\n{html}".encode()).hexdigest()
-    cached = RenderedPdf.objects.filter(meeting=meeting, html_sha256=digest).values_list("pdf", flat=True).first()
+    cached = (
+        RenderedPdf.objects.filter(meeting=meeting, html_sha256=digest).values_list("pdf", flat=True).first()
+    )
     if cached is not None:
         return bytes(cached)
     pdf = html_to_pdf(html, published=published)

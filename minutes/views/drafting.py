@@ -16,7 +16,6 @@ from minutes.forms import ItemAddForm, ItemForm, ItemTextForm, MeetingCreateForm
 from minutes.forms.attendance import AttendanceAddForm
 from minutes.models import AgendaItem, EditConflict, Organisation, Person
 from minutes.selectors import meeting_minutes
-from minutes.services_decisions import footnotes_check_anchors
 from minutes.services import (
     item_add,
     item_delete,
@@ -25,6 +24,7 @@ from minutes.services import (
     meeting_create,
     meeting_next_number,
 )
+from minutes.services_decisions import footnotes_check_anchors
 from minutes.views.parts import CONFLICT, INVALID, done, draft_url, render_part
 
 

@@ -55,7 +55,9 @@ def meeting_pdf_view(request, reference):
 
     meeting = get_meeting_for(request.user, reference)
     response = HttpResponse(meeting_pdf(meeting), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=pdf_filename(meeting))
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=pdf_filename(meeting)
+    )
     return response
 
 

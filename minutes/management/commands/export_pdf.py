@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("reference", help="the meeting reference, e.g. OPSG_55")
-        parser.add_argument("-o", "--output", help="file to write (default: '<reference> <Draft Minutes>.pdf')")
+        parser.add_argument(
+            "-o", "--output", help="file to write (default: '<reference> <Draft Minutes>.pdf')"
+        )
 
     def handle(self, reference, output=None, **options):
         try:
