@@ -1,5 +1,7 @@
 """Actions raised at meetings, their owners, target-date history and updates."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -135,6 +137,13 @@ class Action(EditableMixin, models.Model):
         self.owner_people.set([o for o in owners if isinstance(o, Person)])
 
     @property
+    def owner_values(self):
+        """The owners as the drafting forms name them: "org-3", "person-7"."""
+        return [f"org-{o.pk}" for o in self.owner_organisations.all()] + [
+            f"person-{p.pk}" for p in self.owner_people.all()
+        ]
+
+    @property
     def owner_names(self):
         names = [o.name for o in self.owner_organisations.all()] + [p.name for p in self.owner_people.all()]
         return ", ".join(names)
@@ -147,6 +156,24 @@ class Action(EditableMixin, models.Model):
     def current_target_on(self):
         entries = list(self.target_dates.all())
         return entries[-1].target_on if entries else None
+
+    def edit_state(self, fields):
+        """As EditableMixin's; "current_target_on" stands for the target date in force.
+
+        The target date lives in its own history table, yet an edit form changes it
+        together with the text and owners.
+        """
+        values = []
+        for name in fields:
+            if name == "current_target_on":
+                values.append(_date_text(self.current_target_on))
+            else:
+                values.extend(super().edit_state([name]))
+        return values
+
+    def update_at(self, meeting):
+        """The update given at `meeting` (the latest, if several were recorded), or None."""
+        return self.updates.filter(meeting=meeting).order_by("given_on", "id").last()
 
     def target_dates_at(self, meeting):
         """(last target date, revised target date) as printed for `meeting`.
@@ -233,3 +260,36 @@ class ActionUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.given_on:%d/%m/%Y}"
+
+    @property
+    def revised_target_on(self):
+        """The target date agreed at the meeting where this update was given, if any."""
+        revised = None
+        if self.meeting_id is not None:
+            for entry in self.action.target_dates.all():
+                if entry.meeting_id == self.meeting_id:
+                    revised = entry.target_on
+        return revised
+
+    @property
+    def meeting_token(self):
+        """Digest of what was recorded at the meeting: text, status and revised target date.
+
+        The Actions Outstanding form carries it; a save from a form whose token no
+        longer matches is refused (see action_record_meeting_update). Reads the
+        action's target dates, which the meeting selector prefetches.
+        """
+        return meeting_update_token(self)
+
+
+def meeting_update_token(update):
+    """The token of the update recorded at a meeting; "" while none is."""
+    if update is None:
+        return ""
+    values = [update.text, update.status_after, _date_text(update.revised_target_on)]
+    payload = "\x1f".join(repr(value) for value in values)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def _date_text(day):
+    return None if day is None else day.isoformat()

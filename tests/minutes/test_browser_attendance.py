@@ -40,6 +40,7 @@ def test_the_secretary_records_who_attended(page, live_server, log_in, assert_ac
     expect(category_row(attendees, "Chair")).to_contain_text("Dave Warner")
     assert Attendance.objects.get(meeting=meeting).person == dave
     expect(add_form.get_by_label("Name")).to_be_focused()  # ready for the next one
+    expect(page.locator(".htmx-settling, .htmx-swapping, .htmx-request")).to_have_count(0)
 
     # Someone new with a new organisation, by keyboard only.
     page.keyboard.type("Marta Kaminska")

@@ -235,7 +235,10 @@ def test_bad_input_is_refused_next_to_the_field_and_in_the_summary(secretary, me
     assert response.status_code == 422
     html = response.content.decode()
     assert html.count("Type the name of the person to add.") == 2
-    assert '<a class="alert-link" href="#id_attendance-name">Name: Type the name of the person to add.</a>' in html
+    assert (
+        '<a class="alert-link" href="#id_attendance-name">Name: Type the name of the person to add.</a>'
+        in html
+    )
 
     foreign = other_committee.seat_categories.get()
     response = secretary.post(add_url(meeting), add_data(foreign, name="Someone New"))

@@ -137,7 +137,9 @@ def test_a_verb_not_in_the_committees_list_is_refused_and_the_text_kept(secretar
         page = response.content.decode()
         message = "Choose one of the committee&#x27;s verbs: AGREED, NOTED, APPROVED, CONSIDERED, REQUESTED."
         assert f'<div class="invalid-feedback" id="add-decision-{item.pk}-verb-error">{message}</div>' in page
-        assert f'<a class="alert-link" href="#add-decision-{item.pk}-verb">Verb: {message}</a>' in page  # the summary
+        assert (
+            f'<a class="alert-link" href="#add-decision-{item.pk}-verb">Verb: {message}</a>' in page
+        )  # the summary
         assert ">that the sky is green</textarea>" in page
         # Open, and drawn anew rather than kept as it was on the page (hx-preserve).
         assert f'<details class="add-decision my-1" id="add-decision-{item.pk}" open>' in page
@@ -582,4 +584,7 @@ def test_the_anchor_check_follows_the_mark_placement():
 def test_the_draft_page_flags_footnotes_whose_words_are_not_in_the_text(secretary, meeting, item):
     make_footnote(item, "nowhere to be found", "Lost.")
     make_footnote(item, "OPSG_53", "Found.")
-    assert draft_text(secretary, meeting).count("These words are not in the text: the mark goes at the end.") == 1
+    assert (
+        draft_text(secretary, meeting).count("These words are not in the text: the mark goes at the end.")
+        == 1
+    )
