@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action
-from minutes.forms import ItemTextForm
+from minutes.forms import ItemForm, ItemTextForm, MeetingDetailsForm
 from minutes.models import AgendaItem, Meeting, number_items
 from tests.factories import make_decision, make_item, make_meeting, raise_action
 
@@ -164,7 +164,7 @@ def test_a_broken_order_changes_nothing(secretary, meeting, agenda, order):
 
 def test_renaming_and_deferring_an_item(secretary, meeting, agenda):
     item = agenda["3"]
-    token = item.edit_token(("title", "is_deferred", "deferred_note"))
+    token = item.edit_token(ItemForm.token_fields)
     prefix = f"item-{item.pk}"
     response = secretary.post(
         url("item-edit", meeting, item.pk),
@@ -185,7 +185,7 @@ def test_renaming_and_deferring_an_item(secretary, meeting, agenda):
 def test_a_rename_based_on_an_old_version_is_refused_and_keeps_what_was_typed(secretary, meeting, agenda):
     item = agenda["3"]
     prefix = f"item-{item.pk}"
-    old_token = item.edit_token(("title", "is_deferred", "deferred_note"))
+    old_token = item.edit_token(ItemForm.token_fields)
     first = {f"{prefix}-token": old_token, f"{prefix}-title": "Any Other Business"}
     assert secretary.post(url("item-edit", meeting, item.pk), first).status_code == 302
     second = {f"{prefix}-token": old_token, f"{prefix}-title": "AOB and close"}
@@ -320,7 +320,7 @@ def test_changing_the_title_does_not_conflict_with_an_open_text_editor(secretary
     secretary.post(
         url("item-edit", meeting, item.pk),
         {
-            f"{prefix}-token": item.edit_token(("title", "is_deferred", "deferred_note")),
+            f"{prefix}-token": item.edit_token(ItemForm.token_fields),
             f"{prefix}-title": "Renamed",
         },
     )
@@ -328,17 +328,7 @@ def test_changing_the_title_does_not_conflict_with_an_open_text_editor(secretary
 
 
 def test_meeting_details_and_next_meeting_dates(secretary, meeting):
-    token = meeting.edit_token(
-        (
-            "kind",
-            "held_on",
-            "start_time",
-            "end_time",
-            "location",
-            "next_main_meeting_on",
-            "next_reporting_meeting_on",
-        )
-    )
+    token = meeting.edit_token(MeetingDetailsForm.token_fields)
     response = secretary.post(
         url("meeting-details", meeting),
         {
@@ -367,17 +357,7 @@ def test_meeting_details_must_make_sense_and_nothing_changes_otherwise(secretary
         "end_time": "12:00",
         "location": "Room 1",
     }
-    form["token"] = meeting.edit_token(
-        (
-            "kind",
-            "held_on",
-            "start_time",
-            "end_time",
-            "location",
-            "next_main_meeting_on",
-            "next_reporting_meeting_on",
-        )
-    )
+    form["token"] = meeting.edit_token(MeetingDetailsForm.token_fields)
     response = secretary.post(url("meeting-details", meeting), form)
     assert response.status_code == 422
     page = response.content.decode()
