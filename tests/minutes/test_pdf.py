@@ -326,3 +326,20 @@ def test_export_pdf_writes_the_file(demo, tmp_path):
     call_command("export_pdf", "OPSG_55", "-o", str(target), stdout=io.StringIO())
     assert target.read_bytes().startswith(b"%PDF-")
     assert "OPSG_55" in pdf_text(target.read_bytes(), tmp_path=tmp_path)
+
+
+def test_the_pdf_view_costs_the_same_queries_for_more_content(client, users, committee):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_full_meeting
+
+    small = make_full_meeting(committee, 100, scale=1)
+    large = make_full_meeting(committee, 300, scale=4)
+    client.force_login(users["member"])
+    counts = []
+    for meeting in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("minutes:meeting-pdf", args=[meeting.reference])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
