@@ -343,3 +343,42 @@ def test_the_pdf_view_costs_the_same_queries_for_more_content(client, users, com
             assert client.get(reverse("minutes:meeting-pdf", args=[meeting.reference])).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_long_tables_repeat_their_header_and_headings_stay_with_their_text(committee, tmp_path):
+    import datetime
+
+    from actions.models import Action
+    from minutes.models import ItemKind
+    from tests.factories import make_organisation
+
+    earlier = make_meeting(committee, 40, held_on=datetime.date(2021, 1, 4))
+    meeting = make_meeting(committee, 41, held_on=datetime.date(2021, 2, 1))
+    make_item(meeting, "Actions Outstanding", kind=ItemKind.ACTIONS_OUTSTANDING)
+    dcc = make_organisation("DCC")
+    for n in range(60):
+        action = raise_action(earlier, f"The DCC to report on trend {n} with the providers.", owners=[dcc])
+        action.record_update(meeting=meeting, text="Progress was noted.", status=Action.Status.OPEN)
+    # Items of varied lengths, so that some headings fall near the foot of a page.
+    for n in range(40):
+        paragraph = (
+            "<p>" + "The OPSG discussed the report and its findings at length. " * (1 + n % 4) + "</p>"
+        )
+        make_item(meeting, f"Report number {n}", text=paragraph)
+    meeting = Meeting.objects.select_related("committee").get(pk=meeting.pk)
+    data = minutes_pdf.meeting_pdf(meeting)
+    pages = page_count(data, tmp_path)
+    heading = re.compile(r"^\d+(\.\d+)*\. \S")
+    table_pages = 0
+    for number in range(1, pages + 1):
+        lines = [
+            line.strip()
+            for line in pdf_text(data, first=number, tmp_path=tmp_path).splitlines()
+            if line.strip()
+        ]
+        if any(line.startswith("OPSG 40/") for line in lines):
+            table_pages += 1
+            assert "Action ID" in lines, f"page {number} continues the table without its header"
+        body = [line for line in lines if not line.startswith(("Page ", "OPSG_41 "))]
+        assert not heading.match(body[-1]), f"page {number} ends with the heading {body[-1]!r}"
+    assert table_pages >= 2
