@@ -34,6 +34,7 @@ from minutes.models import (
     SeatCategory,
     StandardAgendaItem,
 )
+from minutes.services import minutes_approve_by_decision
 
 DEFAULT_PASSWORD = "minutes-demo"
 
@@ -81,6 +82,7 @@ EARLIER_MEETINGS = [
         "kind": Meeting.Kind.MAIN,
         "held_on": date(2021, 2, 22),
         "minutes_status": Meeting.Status.PUBLISHED,
+        "approval_note": "Agreed as final at OPSG_44.",
         "actions": [
             {
                 "sequence": 8,
@@ -637,10 +639,12 @@ class _Loader:
             for entry in names:
                 name = entry if isinstance(entry, str) else entry[0]
                 self.people[name] = self.person(name, organisation)
+        usernames = self.load_users()
+        self.secretary = get_user_model().objects.get(username="secretary")
         for meeting in EARLIER_MEETINGS:
             self.load_earlier_meeting(meeting)
         self.load_opsg_55()
-        return self.load_users()
+        return usernames
 
     def person(self, name, organisation):
         return Person.objects.update_or_create(name=name, defaults={"organisation": organisation})[0]
@@ -672,11 +676,7 @@ class _Loader:
         if self.existing_meeting(data["number"]) is not None:
             return
         meeting = Meeting.objects.create(
-            committee=self.committee,
-            number=data["number"],
-            kind=data["kind"],
-            held_on=data["held_on"],
-            minutes_status=data["minutes_status"],
+            committee=self.committee, number=data["number"], kind=data["kind"], held_on=data["held_on"]
         )
         items = {}
         for position, (title, kind) in enumerate(STANDARD_AGENDA, start=1):
@@ -693,6 +693,12 @@ class _Loader:
                 raised_on=action["raised_on"],
                 sequence=action["sequence"],
             )
+        # Through the real life cycle, so the minutes have their revision and, once
+        # published, their stored PDF. OPSG_53 is approved later, at OPSG_55.
+        meeting.circulate(by=self.secretary)
+        if data["minutes_status"] == Meeting.Status.PUBLISHED:
+            meeting.approve(by=self.secretary, note=data["approval_note"])
+            meeting.publish(by=self.secretary)
         self.say(f"Created meeting {meeting} with {len(data['actions'])} action(s).")
 
     def load_opsg_55(self):
@@ -759,13 +765,15 @@ class _Loader:
             approves = None
             if decision.approves_minutes_of is not None:
                 approves = Meeting.objects.get(committee=self.committee, number=decision.approves_minutes_of)
-            Decision.objects.create(
+            recorded = Decision.objects.create(
                 item=item,
                 verb=decision.verb,
                 text=decision.text,
                 position=decision_position,
                 approves_minutes_of=approves,
             )
+            if approves is not None:
+                minutes_approve_by_decision(decision=recorded, by=self.secretary)
         for footnote_position, footnote in enumerate(data.footnotes, start=1):
             Footnote.objects.create(
                 item=item, anchor_text=footnote.anchor_text, text=footnote.text, position=footnote_position

@@ -1,10 +1,12 @@
 """Committees, people, meetings, attendance, agenda items, decisions, footnotes."""
 
+import contextlib
+import contextvars
 import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 
 from minutes.sanitize import clean_minutes_html
@@ -21,6 +23,40 @@ class EditConflict(Exception):
     def __init__(self, current):
         super().__init__("This was changed by someone else while you were editing it.")
         self.current = current
+
+
+class TransitionRefused(ValidationError):
+    """A change of the minutes' state that their current state does not allow."""
+
+
+TRANSITION_WORDS = {
+    "draft": "reopened as a draft",
+    "circulated": "circulated",
+    "approved": "approved",
+    "published": "published",
+}
+
+_lifecycle = contextvars.ContextVar("minutes_lifecycle", default=False)
+
+
+@contextlib.contextmanager
+def lifecycle_change():
+    """Let the life-cycle methods change a meeting row that is otherwise frozen.
+
+    On PostgreSQL the same permission is given to the database triggers that
+    guard published minutes (see migration 0004), for this transaction only.
+    """
+    token = _lifecycle.set(True)
+    try:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('minutes.lifecycle', 'on', true)")
+        yield
+    finally:
+        _lifecycle.reset(token)
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('minutes.lifecycle', 'off', true)")
 
 
 class EditableMixin:
@@ -255,6 +291,14 @@ class Meeting(EditableMixin, models.Model):
     # action's reference is never given again.
     last_action_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    approved_at_meeting = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="minutes_approved",
+        help_text="The later meeting whose decision approved these minutes (empty for a chair sign-off).",
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -292,6 +336,76 @@ class Meeting(EditableMixin, models.Model):
     @property
     def minutes_title(self):
         return "Minutes" if self.is_published else "Draft Minutes"
+
+    # ---- Minutes life cycle -------------------------------------------------
+    # draft -> circulated (frozen revision N) -> approved -> published; a
+    # circulated draft may be reopened; published minutes change only through an
+    # amendment, which reopens them as a draft and publishes a new version.
+
+    def _transition(self, *, expected, to, by, note=""):
+        """Move to `to` if the minutes are in one of the `expected` states; log it."""
+        with transaction.atomic():
+            current = Meeting.objects.select_for_update().get(pk=self.pk)
+            if current.minutes_status not in expected:
+                raise TransitionRefused(
+                    f"The minutes of {self.reference} are {current.get_minutes_status_display().lower()}: "
+                    f"they cannot be {TRANSITION_WORDS[to]}."
+                )
+            with lifecycle_change():
+                Meeting.objects.filter(pk=self.pk).update(minutes_status=to)
+            MinutesTransition.objects.create(
+                meeting=self, from_status=current.minutes_status, to_status=to, by=by, note=note
+            )
+            self.minutes_status = to
+            return current.minutes_status
+
+    def circulate(self, *, by, note=""):
+        """Freeze the draft as revision N and circulate it for review."""
+        from minutes.revisions import freeze_revision
+
+        with transaction.atomic():
+            self._transition(expected=[self.Status.DRAFT], to=self.Status.CIRCULATED, by=by, note=note)
+            return freeze_revision(self, by=by, note=note)
+
+    def reopen(self, *, by, note=""):
+        """Take circulated minutes back to draft, to issue a new revision."""
+        self._transition(expected=[self.Status.CIRCULATED], to=self.Status.DRAFT, by=by, note=note)
+
+    def approve(self, *, by, at_meeting=None, note=""):
+        """Record that the committee approved these circulated minutes.
+
+        `at_meeting` is the later meeting whose decision approved them; without it
+        this is a chair sign-off (committees that approve by correspondence).
+        """
+        if at_meeting is not None and not self._is_earlier_than(at_meeting):
+            raise TransitionRefused("Minutes are approved at a later meeting of the same committee.")
+        with transaction.atomic():
+            self._transition(expected=[self.Status.CIRCULATED], to=self.Status.APPROVED, by=by, note=note)
+            with lifecycle_change():
+                Meeting.objects.filter(pk=self.pk).update(approved_at_meeting=at_meeting)
+            self.approved_at_meeting = at_meeting
+
+    def publish(self, *, by, note=""):
+        """Publish approved minutes: the final PDF is made once and stored with its SHA-256."""
+        from minutes.revisions import publish_pdf
+
+        with transaction.atomic():
+            self._transition(expected=[self.Status.APPROVED], to=self.Status.PUBLISHED, by=by, note=note)
+            return publish_pdf(self, by=by, note=note)
+
+    def start_amendment(self, *, by, reason):
+        """Reopen published minutes for a correction; the published versions stay available."""
+        if not reason.strip():
+            raise TransitionRefused("Say why the published minutes need an amendment.")
+        self._transition(
+            expected=[self.Status.PUBLISHED], to=self.Status.DRAFT, by=by, note=f"Amendment: {reason}"
+        )
+
+    def _is_earlier_than(self, other):
+        return other.committee_id == self.committee_id and (self.held_on, self.number) < (
+            other.held_on,
+            other.number,
+        )
 
     def earlier_meetings(self):
         """Meetings of the same committee held before this one."""
@@ -509,3 +623,119 @@ class RenderedPdf(models.Model):
 
     def __str__(self):
         return f"PDF of {self.meeting_id} ({self.html_sha256[:8]})"
+
+
+class MinutesTransition(models.Model):
+    """One change of a meeting's minutes status: who, when, from, to, and why."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Meeting.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Meeting.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["meeting", "at", "id"]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.from_status} → {self.to_status}"
+
+
+class MinutesRevision(models.Model):
+    """A circulated draft, frozen: everything that prints, as it stood then."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField(help_text="Items, decisions, actions and attendance as circulated.")
+    html = models.TextField(help_text="The print HTML as circulated.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="unique_revision_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} revision {self.number}"
+
+
+class PublishedMinutes(models.Model):
+    """A published version of a meeting's minutes: the final PDF, made once, never changed."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="published_versions")
+    version = models.PositiveIntegerField()
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True, help_text="For an amendment: what was corrected and why.")
+
+    class Meta:
+        ordering = ["meeting", "version"]
+        verbose_name_plural = "published minutes"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="unique_published_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} v{self.version} ({self.sha256[:12]})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TransitionRefused("Published minutes are never changed: publish an amendment instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TransitionRefused("Published minutes are never deleted.")
+
+
+class ReviewComment(models.Model):
+    """A member's comment on an item of a circulated revision (or a reply to one)."""
+
+    revision = models.ForeignKey(MinutesRevision, on_delete=models.CASCADE, related_name="comments")
+    item_key = models.CharField(
+        max_length=40, help_text="The item of the snapshot commented on, e.g. item-12."
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["revision", "created_at", "id"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class ReviewVerdict(models.Model):
+    """A reviewer's approval of, or request for changes to, a circulated revision."""
+
+    class Verdict(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        REQUEST_CHANGES = "request_changes", "Request changes"
+
+    revision = models.ForeignKey(MinutesRevision, on_delete=models.CASCADE, related_name="verdicts")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    note = models.TextField(blank=True)
+    given_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["revision", "given_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "reviewer"], name="one_verdict_per_reviewer"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer}: {self.get_verdict_display()}"

@@ -2,6 +2,7 @@
 
 import html
 import re
+from html.parser import HTMLParser
 
 import nh3
 
@@ -52,3 +53,41 @@ def insert_after_text(markup, anchor, addition):
 def plain_text(markup):
     """The text of sanitised HTML, for searching and previews."""
     return " ".join(html.unescape(_TAG.sub(" ", markup or "")).split())
+
+
+class _BlockText(HTMLParser):
+    """Collects the text of each paragraph and list item."""
+
+    BLOCKS = {"p", "li"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks, self.current = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.flush()
+        elif tag == "br":
+            self.current.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS or tag in {"ul", "ol"}:
+            self.flush()
+
+    def handle_data(self, data):
+        self.current.append(data)
+
+    def flush(self):
+        text = " ".join("".join(self.current).split())
+        if text:
+            self.blocks.append(text)
+        self.current = []
+
+
+def paragraphs(markup):
+    """The paragraphs (and list items) of sanitised HTML as plain text, in order."""
+    parser = _BlockText()
+    parser.feed(markup or "")
+    parser.close()
+    parser.flush()
+    return parser.blocks

@@ -148,3 +148,16 @@ def item_delete(*, item):
     meeting_id, parent_id = item.meeting_id, item.parent_id
     item.delete()
     _renumber(_siblings(meeting_id, parent_id))
+
+
+@transaction.atomic
+def minutes_approve_by_decision(*, decision, by):
+    """A decision of a later meeting agrees earlier draft minutes: they become approved.
+
+    The decision links the two meetings (as OPSG_55's item 1 does for OPSG_53).
+    """
+    earlier = decision.approves_minutes_of
+    if earlier is None:
+        raise ValidationError("This decision does not approve any minutes.")
+    earlier.approve(by=by, at_meeting=decision.item.meeting, note=f"{decision.verb} {decision.text}")
+    return earlier

@@ -1,6 +1,15 @@
-from minutes.views import attendance, decisions, drafting, meetings
+from minutes.views import attendance, decisions, drafting, history, lifecycle, meetings, redline, review
 
 app_name = "minutes"
 
 # Drafting first: "meetings/new/" must win over "meetings/<reference>/".
-urlpatterns = [*drafting.urlpatterns, *attendance.urlpatterns, *decisions.urlpatterns, *meetings.urlpatterns]
+urlpatterns = [
+    *drafting.urlpatterns,
+    *attendance.urlpatterns,
+    *decisions.urlpatterns,
+    *lifecycle.urlpatterns,
+    *review.urlpatterns,
+    *redline.urlpatterns,
+    *history.urlpatterns,
+    *meetings.urlpatterns,
+]
