@@ -24,7 +24,11 @@ def can_edit_minutes(user, meeting):
 def get_meeting_for(user, reference, *, edit=False):
     """The meeting `reference` (e.g. OPSG_55) as `user` may see it."""
     try:
-        meeting = Meeting.objects.visible_to(user).select_related("committee").get_by_reference(reference)
+        meeting = (
+            Meeting.objects.visible_to(user)
+            .select_related("committee", "approved_at_meeting__committee")
+            .get_by_reference(reference)
+        )
     except Meeting.DoesNotExist:
         raise Http404("No such meeting.") from None
     if edit and not can_edit_minutes(user, meeting):
@@ -37,3 +41,19 @@ def committees_drafted_by(user):
     if user.is_staff:
         return Committee.objects.all()
     return Committee.objects.filter(memberships__user=user, memberships__role=Membership.Role.SECRETARY)
+
+
+def role_of(user, committee_id):
+    """The user's role on a committee ("secretary", "chair", …), or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(user=user, committee_id=committee_id).values_list("role", flat=True).first()
+    )
+
+
+def require_role(user, meeting, roles):
+    """Refuse (403) unless the user is staff or holds one of `roles` on the meeting's committee."""
+    if user.is_staff or role_of(user, meeting.committee_id) in roles:
+        return
+    raise PermissionDenied("Your role on this committee does not allow this.")

@@ -15,6 +15,22 @@ from minutes.models import (
 )
 
 
+class PublishedReadOnly:
+    """Published minutes are read-only here too (the models and the database refuse changes)."""
+
+    def _is_published(self, obj):
+        if obj is None:
+            return False
+        meeting = obj if isinstance(obj, Meeting) else getattr(obj, "meeting", None)
+        return meeting is not None and meeting.is_published
+
+    def has_change_permission(self, request, obj=None):
+        return not self._is_published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._is_published(obj) and super().has_delete_permission(request, obj)
+
+
 class SeatCategoryInline(admin.TabularInline):
     model = SeatCategory
     extra = 0
@@ -86,7 +102,7 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(PublishedReadOnly, admin.ModelAdmin):
     list_display = ["reference", "committee", "number", "kind", "held_on", "minutes_status"]
     list_filter = ["committee", "kind", "minutes_status"]
     search_fields = ["committee__code", "location"]
@@ -112,7 +128,7 @@ class FootnoteInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(PublishedReadOnly, admin.ModelAdmin):
     list_display = ["title", "meeting", "parent", "position", "kind", "is_deferred"]
     list_filter = ["meeting__committee", "kind", "is_deferred"]
     search_fields = ["title", "minutes_text"]
@@ -122,7 +138,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(PublishedReadOnly, admin.ModelAdmin):
     list_display = ["person", "meeting", "seat_category", "status", "role_note"]
     list_filter = ["meeting__committee", "status", "seat_category"]
     search_fields = ["person__name"]

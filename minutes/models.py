@@ -59,6 +59,73 @@ def lifecycle_change():
                 cursor.execute("SELECT set_config('minutes.lifecycle', 'off', true)")
 
 
+class MinutesPublished(TransitionRefused):
+    """A change to minutes that are published: refused by the model layer (and the database)."""
+
+
+def _refuse_if_published(meeting_ids):
+    if _lifecycle.get():
+        return
+    ids = {pk for pk in meeting_ids if pk is not None}
+    if ids and Meeting._base_manager.filter(pk__in=ids, minutes_status="published").exists():
+        raise MinutesPublished(
+            "These minutes are published and cannot be changed: start an amendment instead."
+        )
+
+
+class FrozenWhenPublishedQuerySet(models.QuerySet):
+    """Bulk changes (update, delete, bulk_create) refused for rows of published minutes."""
+
+    meeting_field = "meeting"
+
+    def _meeting_ids(self):
+        return self.values_list(self.meeting_field, flat=True).distinct()
+
+    def update(self, **kwargs):
+        _refuse_if_published(self._meeting_ids())
+        return super().update(**kwargs)
+
+    def delete(self):
+        _refuse_if_published(self._meeting_ids())
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _refuse_if_published(obj.frozen_meeting_id() for obj in objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _refuse_if_published(obj.frozen_meeting_id() for obj in objs)
+        return super().bulk_update(objs, *args, **kwargs)
+
+
+class ItemPartQuerySet(FrozenWhenPublishedQuerySet):
+    meeting_field = "item__meeting"
+
+
+class FrozenWhenPublished:
+    """Saves and deletes refused once the meeting's minutes are published."""
+
+    def frozen_meeting_id(self):
+        return self.meeting_id
+
+    def save(self, *args, **kwargs):
+        meeting_ids = [self.frozen_meeting_id()]
+        if self.pk is not None:
+            # Moving a row out of published minutes is a change to them too.
+            field = type(self).objects.all().meeting_field
+            meeting_ids.append(
+                type(self)._base_manager.filter(pk=self.pk).values_list(field, flat=True).first()
+            )
+        _refuse_if_published(meeting_ids)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_published([self.frozen_meeting_id()])
+        return super().delete(*args, **kwargs)
+
+
 class EditableMixin:
     """Saves that refuse to overwrite a change made since the editor loaded the part.
 
@@ -102,7 +169,7 @@ class EditableMixin:
             concrete = [name for name in fields if not self._meta.get_field(name).many_to_many]
             auto_now = [f.name for f in self._meta.concrete_fields if getattr(f, "auto_now", False)]
             if concrete:
-                models.Model.save(self, update_fields=[*concrete, *auto_now])
+                self.save(update_fields=[*concrete, *auto_now])
             if save_m2m is not None:
                 save_m2m()
 
@@ -244,6 +311,14 @@ class Membership(models.Model):
 
 
 class MeetingQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        _refuse_if_published(self.values_list("pk", flat=True))
+        return super().update(**kwargs)
+
+    def delete(self):
+        _refuse_if_published(self.values_list("pk", flat=True))
+        return super().delete()
+
     def visible_to(self, user):
         """Meetings a user may open: staff see all; readers only published minutes."""
         if not user.is_authenticated:
@@ -320,6 +395,15 @@ class Meeting(EditableMixin, models.Model):
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            _refuse_if_published([self.pk])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_published([self.pk])
+        return super().delete(*args, **kwargs)
 
     def clean(self):
         if self.start_time and self.end_time and self.end_time <= self.start_time:
@@ -414,7 +498,7 @@ class Meeting(EditableMixin, models.Model):
         )
 
 
-class Attendance(EditableMixin, models.Model):
+class Attendance(FrozenWhenPublished, EditableMixin, models.Model):
     """A person at a meeting in a seat category, present or sending apologies."""
 
     class Status(models.TextChoices):
@@ -427,6 +511,8 @@ class Attendance(EditableMixin, models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PRESENT)
     role_note = models.CharField(max_length=100, blank=True, help_text="e.g. Meeting Secretary")
     position = models.PositiveIntegerField(default=0)
+
+    objects = FrozenWhenPublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "seat_category__position", "position", "id"]
@@ -447,7 +533,7 @@ class Attendance(EditableMixin, models.Model):
             raise ValidationError({"seat_category": "Choose a seat category of this meeting's committee."})
 
 
-class AgendaItem(EditableMixin, models.Model):
+class AgendaItem(FrozenWhenPublished, EditableMixin, models.Model):
     """A numbered item of a meeting's agenda, with its minutes; may nest one level."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
@@ -464,6 +550,8 @@ class AgendaItem(EditableMixin, models.Model):
         max_length=300, blank=True, help_text='Printed as "This item was deferred until …".'
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FrozenWhenPublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "parent_id", "position", "id"]
@@ -525,7 +613,7 @@ def number_items(items):
     return top
 
 
-class Decision(EditableMixin, models.Model):
+class Decision(FrozenWhenPublished, EditableMixin, models.Model):
     """A decision recorded on an item: a verb and its text ("AGREED that …")."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
@@ -543,6 +631,8 @@ class Decision(EditableMixin, models.Model):
         help_text="Set when this decision approves the draft minutes of an earlier meeting.",
     )
 
+    objects = ItemPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["item", "position", "id"]
 
@@ -556,6 +646,9 @@ class Decision(EditableMixin, models.Model):
     def prepare_for_save(self):
         self.verb = self.verb.strip().upper()
         self.text = self.text.strip()
+
+    def frozen_meeting_id(self):
+        return self.item.meeting_id if self.item_id else None
 
     @property
     def rest(self):
@@ -594,7 +687,7 @@ def decision_wording(decision_name, decisions):
     return {"lead": f"{decision_name}:", "single": None, "entries": entries, "text": text}
 
 
-class Footnote(EditableMixin, models.Model):
+class Footnote(FrozenWhenPublished, EditableMixin, models.Model):
     """A footnote on an item's text, marked after the first occurrence of its anchor."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="footnotes")
@@ -606,11 +699,16 @@ class Footnote(EditableMixin, models.Model):
     text = models.TextField()
     position = models.PositiveIntegerField(default=0)
 
+    objects = ItemPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["item", "position", "id"]
 
     def __str__(self):
         return self.text[:60]
+
+    def frozen_meeting_id(self):
+        return self.item.meeting_id if self.item_id else None
 
 
 class RenderedPdf(models.Model):

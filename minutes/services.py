@@ -161,3 +161,12 @@ def minutes_approve_by_decision(*, decision, by):
         raise ValidationError("This decision does not approve any minutes.")
     earlier.approve(by=by, at_meeting=decision.item.meeting, note=f"{decision.verb} {decision.text}")
     return earlier
+
+
+def minutes_awaiting_approval(meeting):
+    """Circulated minutes of earlier meetings of the committee: what `meeting` may approve."""
+    return (
+        meeting.earlier_meetings()
+        .filter(minutes_status=Meeting.Status.CIRCULATED)
+        .select_related("committee")
+    )

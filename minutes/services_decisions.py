@@ -36,11 +36,13 @@ def _renumber(rows):
 
 
 @transaction.atomic
-def decision_add(*, item, verb, text):
+def decision_add(*, item, verb, text, approves_minutes_of=None):
     """Record a decision on `item`, after the ones it already has."""
     item = _locked_item(item.pk)
     position = Decision.objects.filter(item=item).count() + 1
-    return Decision.objects.create(item=item, verb=verb, text=text, position=position)
+    return Decision.objects.create(
+        item=item, verb=verb, text=text, position=position, approves_minutes_of=approves_minutes_of
+    )
 
 
 @transaction.atomic

@@ -32,8 +32,19 @@ class DecisionForm(EditTokenForm):
         help_texts = {"text": DECISION_TEXT_HELP}
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, verbs, decision_name="", **kwargs):
+    def __init__(self, *args, verbs, decision_name="", approvable=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if approvable is not None and self.instance.pk is None:
+            # On a Previous Meeting Minutes item: the decision may approve earlier minutes.
+            self.fields["approves_minutes_of"] = forms.ModelChoiceField(
+                queryset=approvable,
+                required=False,
+                label="Approves the draft minutes of",
+                error_messages={
+                    "invalid_choice": "Choose circulated minutes of an earlier meeting of this committee."
+                },
+            )
+        self.approvable = approvable
         self.verbs = list(verbs)
         self.decision_name = decision_name
         self.fields["verb"].choices = [(verb, verb) for verb in self.verbs]
@@ -44,7 +55,12 @@ class DecisionForm(EditTokenForm):
         self.fields["text"].error_messages["required"] = "Type the text of the decision, after the verb."
 
     def rebase_kwargs(self):
-        return {"verbs": self.verbs, "decision_name": self.decision_name, "auto_id": self.auto_id}
+        return {
+            "verbs": self.verbs,
+            "decision_name": self.decision_name,
+            "approvable": self.approvable,
+            "auto_id": self.auto_id,
+        }
 
     def clean_verb(self):
         return self.cleaned_data["verb"].strip().upper()

@@ -1,9 +1,11 @@
-"""On PostgreSQL, the database itself refuses changes to published minutes.
+"""The database itself refuses changes to published minutes.
 
 The model layer refuses them too (minutes/immutability.py); these triggers also
 stop raw SQL, bulk operations and any path that skips the models. The life-cycle
 methods (publish, start an amendment) set `minutes.lifecycle` for their own
-transaction to change a meeting's status.
+transaction to change a meeting's status. SQLite has no session settings: there
+the triggers let a published meeting's status change (an amendment) and refuse
+everything else.
 """
 
 from django.db import migrations
@@ -90,14 +92,80 @@ DROP FUNCTION IF EXISTS minutes_meeting_is_published(bigint);
 """
 
 
+SQLITE_PUBLISHED = "(SELECT minutes_status FROM minutes_meeting WHERE id = {ref}) = 'published'"
+SQLITE_ITEM_PUBLISHED = (
+    "(SELECT m.minutes_status FROM minutes_meeting m JOIN minutes_agendaitem i ON i.meeting_id = m.id "
+    "WHERE i.id = {ref}) = 'published'"
+)
+SQLITE_RAISE = "BEGIN SELECT RAISE(ABORT, 'These minutes are published and cannot be changed.'); END;"
+MEETING_COLUMNS = [
+    "committee_id",
+    "number",
+    "kind",
+    "held_on",
+    "start_time",
+    "end_time",
+    "location",
+    "next_main_meeting_on",
+    "next_reporting_meeting_on",
+]
+
+
+def sqlite_statements():
+    parts = [
+        ("minutes_agendaitem", SQLITE_PUBLISHED, "meeting_id"),
+        ("minutes_attendance", SQLITE_PUBLISHED, "meeting_id"),
+        ("minutes_decision", SQLITE_ITEM_PUBLISHED, "item_id"),
+        ("minutes_footnote", SQLITE_ITEM_PUBLISHED, "item_id"),
+    ]
+    for table, condition, column in parts:
+        yield (
+            f"CREATE TRIGGER {table}_published_insert BEFORE INSERT ON {table} "
+            f"WHEN {condition.format(ref='NEW.' + column)} {SQLITE_RAISE}"
+        )
+        yield (
+            f"CREATE TRIGGER {table}_published_update BEFORE UPDATE ON {table} "
+            f"WHEN {condition.format(ref='OLD.' + column)} OR {condition.format(ref='NEW.' + column)} {SQLITE_RAISE}"
+        )
+        yield (
+            f"CREATE TRIGGER {table}_published_delete BEFORE DELETE ON {table} "
+            f"WHEN {condition.format(ref='OLD.' + column)} {SQLITE_RAISE}"
+        )
+    changed = " OR ".join(f"NEW.{column} IS NOT OLD.{column}" for column in MEETING_COLUMNS)
+    yield (
+        "CREATE TRIGGER minutes_meeting_published_update BEFORE UPDATE ON minutes_meeting "
+        f"WHEN OLD.minutes_status = 'published' AND ({changed}) {SQLITE_RAISE}"
+    )
+    yield (
+        "CREATE TRIGGER minutes_meeting_published_delete BEFORE DELETE ON minutes_meeting "
+        f"WHEN OLD.minutes_status = 'published' {SQLITE_RAISE}"
+    )
+    for event in ("UPDATE", "DELETE"):
+        yield (
+            f"CREATE TRIGGER minutes_publishedminutes_{event.lower()} BEFORE {event} ON minutes_publishedminutes "
+            "BEGIN SELECT RAISE(ABORT, 'Published minutes are never changed or deleted.'); END;"
+        )
+
+
+def sqlite_trigger_names():
+    for statement in sqlite_statements():
+        yield statement.split()[2]
+
+
 def guard(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(GUARD, params=None)
+    elif schema_editor.connection.vendor == "sqlite":
+        for statement in sqlite_statements():
+            schema_editor.execute(statement, params=None)
 
 
 def unguard(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(UNGUARD, params=None)
+    elif schema_editor.connection.vendor == "sqlite":
+        for name in sqlite_trigger_names():
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}", params=None)
 
 
 class Migration(migrations.Migration):

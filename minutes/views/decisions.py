@@ -7,13 +7,15 @@ and a plain form post with a redirect back to the item on the drafting page.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minutes.access import get_meeting_for
 from minutes.forms.decisions import DecisionForm, FootnoteForm
-from minutes.models import AgendaItem, Decision, EditConflict, Footnote
+from minutes.models import AgendaItem, Decision, EditConflict, Footnote, ItemKind
+from minutes.services import minutes_approve_by_decision, minutes_awaiting_approval
 from minutes.services_decisions import (
     decision_add,
     decision_delete,
@@ -96,14 +98,25 @@ def _ordinal(decision):
 def decision_add_view(request, reference, item_id):
     meeting = get_meeting_for(request.user, reference, edit=True)
     item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
-    form = _decision_form(meeting, request.POST, auto_id=f"add-decision-{item.pk}-%s")
+    approvable = minutes_awaiting_approval(meeting) if item.kind == ItemKind.PREVIOUS_MINUTES else None
+    form = _decision_form(meeting, request.POST, approvable=approvable, auto_id=f"add-decision-{item.pk}-%s")
     if form.is_valid():
         try:
-            decision = decision_add(item=item, verb=form.cleaned_data["verb"], text=form.cleaned_data["text"])
+            with transaction.atomic():
+                decision = decision_add(
+                    item=item,
+                    verb=form.cleaned_data["verb"],
+                    text=form.cleaned_data["text"],
+                    approves_minutes_of=form.cleaned_data.get("approves_minutes_of"),
+                )
+                if decision.approves_minutes_of is not None:
+                    minutes_approve_by_decision(decision=decision, by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             notice = f"Decision added: {decision.verb} {decision.rest}."
+            if decision.approves_minutes_of is not None:
+                notice += f" The minutes of {decision.approves_minutes_of.reference} are now approved."
             return _changed(
                 request, meeting, item.pk, template=DECISIONS_BLOCK, notice=notice, fresh_add=True
             )

@@ -23,6 +23,7 @@ from minutes.services import (
     item_reorder,
     meeting_create,
     meeting_next_number,
+    minutes_awaiting_approval,
 )
 from minutes.services_decisions import footnotes_check_anchors
 from minutes.views.parts import CONFLICT, INVALID, done, draft_url, render_part
@@ -44,6 +45,7 @@ def drafting_context(meeting):
         "organisations": list(Organisation.objects.all()),
         "people": list(Person.objects.select_related("organisation")),
         "decision_verbs": meeting.committee.verbs,
+        "approvable_minutes": list(minutes_awaiting_approval(meeting)),
     }
 
 

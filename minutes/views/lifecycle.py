@@ -1,3 +1,137 @@
-"""(to be written)"""
+"""Moving minutes through their life cycle: circulate, reopen, sign off, publish, amend."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST, require_safe
+
+from minutes.access import get_meeting_for, require_role
+from minutes.models import Membership, PublishedMinutes, TransitionRefused
+
+SECRETARY = [Membership.Role.SECRETARY]
+CHAIR = [Membership.Role.CHAIR]
+
+
+def _back(meeting):
+    return redirect(reverse("minutes:meeting-detail", args=[meeting.reference]) + "#life-cycle")
+
+
+def _transition(request, reference, roles, run, done_message):
+    meeting = get_meeting_for(request.user, reference)
+    require_role(request.user, meeting, roles)
+    try:
+        result = run(meeting)
+    except TransitionRefused as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(meeting)
+    messages.success(request, done_message(meeting, result))
+    return _back(meeting)
+
+
+@require_POST
+@login_required
+def circulate(request, reference):
+    note = request.POST.get("note", "").strip()
+
+    def run(meeting):
+        revision = meeting.circulate(by=request.user, note=note)
+        from minutes.services_review import review_notify_circulated
+
+        sent = review_notify_circulated(revision=revision, request=request)
+        return revision, sent
+
+    return _transition(
+        request,
+        reference,
+        SECRETARY,
+        run,
+        lambda meeting, result: (
+            f"{meeting.reference} revision {result[0].number} is circulated; "
+            f"{result[1]} reviewer{'s' if result[1] != 1 else ''} e-mailed."
+        ),
+    )
+
+
+@require_POST
+@login_required
+def reopen(request, reference):
+    note = request.POST.get("note", "").strip()
+    return _transition(
+        request,
+        reference,
+        SECRETARY,
+        lambda meeting: meeting.reopen(by=request.user, note=note),
+        lambda meeting, _: (
+            f"{meeting.reference} is a draft again: edit it, then circulate the next revision."
+        ),
+    )
+
+
+@require_POST
+@login_required
+def sign_off(request, reference):
+    note = request.POST.get("note", "").strip() or "Approved by the chair's sign-off."
+    return _transition(
+        request,
+        reference,
+        CHAIR,
+        lambda meeting: meeting.approve(by=request.user, note=note),
+        lambda meeting, _: f"The minutes of {meeting.reference} are approved by your sign-off.",
+    )
+
+
+@require_POST
+@login_required
+def publish(request, reference):
+    return _transition(
+        request,
+        reference,
+        SECRETARY,
+        lambda meeting: meeting.publish(by=request.user),
+        lambda meeting, published: (
+            f"{meeting.reference} is published (version {published.version}, SHA-256 {published.sha256})."
+        ),
+    )
+
+
+@require_POST
+@login_required
+def amend(request, reference):
+    reason = request.POST.get("reason", "").strip()
+    return _transition(
+        request,
+        reference,
+        SECRETARY,
+        lambda meeting: meeting.start_amendment(by=request.user, reason=reason),
+        lambda meeting, _: (
+            f"{meeting.reference} is open for an amendment; the published versions stay available."
+        ),
+    )
+
+
+@require_safe
+@login_required
+def published_pdf(request, reference, version):
+    """A stored published version, byte for byte as published."""
+    meeting = get_meeting_for(request.user, reference)
+    published = PublishedMinutes.objects.filter(meeting=meeting, version=version).first()
+    if published is None:
+        raise Http404("No such published version.")
+    response = HttpResponse(bytes(published.pdf), content_type="application/pdf")
+    name = f"{meeting.reference} Minutes" + (f" v{version}" if version > 1 else "") + ".pdf"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["X-Content-SHA256"] = published.sha256
+    return response
+
+
+urlpatterns = [
+    path("meetings/<str:reference>/circulate/", circulate, name="meeting-circulate"),
+    path("meetings/<str:reference>/reopen/", reopen, name="meeting-reopen"),
+    path("meetings/<str:reference>/sign-off/", sign_off, name="meeting-sign-off"),
+    path("meetings/<str:reference>/publish/", publish, name="meeting-publish"),
+    path("meetings/<str:reference>/amend/", amend, name="meeting-amend"),
+    path("meetings/<str:reference>/published/<int:version>/", published_pdf, name="meeting-published-pdf"),
+]

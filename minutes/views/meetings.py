@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from minutes.access import can_edit_minutes, committees_drafted_by, get_meeting_for
+from minutes.access import can_edit_minutes, committees_drafted_by, get_meeting_for, role_of
 from minutes.filters import MeetingFilter
 from minutes.models import Meeting
 from minutes.selectors import meeting_minutes
@@ -36,6 +36,7 @@ def meeting_list(request):
 @login_required
 def meeting_detail(request, reference):
     meeting = get_meeting_for(request.user, reference)
+    role = "staff" if request.user.is_staff else role_of(request.user, meeting.committee_id)
     return render(
         request,
         "minutes/meeting_detail.html",
@@ -43,6 +44,12 @@ def meeting_detail(request, reference):
             "meeting": meeting,
             "minutes": meeting_minutes(meeting),
             "can_edit": can_edit_minutes(request.user, meeting),
+            "role": role,
+            "is_secretary": role in ("secretary", "staff"),
+            "is_chair": role in ("chair", "staff"),
+            "revisions": list(meeting.revisions.only("number", "created_at", "note").order_by("number")),
+            "published_versions": list(meeting.published_versions.defer("pdf").order_by("version")),
+            "approved_at": meeting.approved_at_meeting,
         },
     )
 
@@ -54,7 +61,10 @@ def meeting_pdf_view(request, reference):
     from minutes.pdf import meeting_pdf, pdf_filename
 
     meeting = get_meeting_for(request.user, reference)
-    response = HttpResponse(meeting_pdf(meeting), content_type="application/pdf")
+    published = meeting.published_versions.order_by("-version").first() if meeting.is_published else None
+    # Published minutes are served as stored when published, never rendered again.
+    data = bytes(published.pdf) if published is not None else meeting_pdf(meeting)
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=pdf_filename(meeting)
     )
