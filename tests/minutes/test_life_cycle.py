@@ -307,3 +307,40 @@ def test_a_wrong_transition_through_the_pages_says_why(client, meeting, users):
     response = client.post(reverse("minutes:meeting-publish", args=[meeting.reference]), follow=True)
     assert "they cannot be published" in response.content.decode()
     assert status(meeting) == "draft"
+
+
+def test_recording_the_approval_decision_at_a_later_meeting_approves_the_minutes(
+    client, committee, meeting, users
+):
+    from minutes.models import ItemKind
+
+    meeting.circulate(by=users["secretary"])
+    later = make_meeting(committee, 56, held_on=meeting.held_on.replace(year=meeting.held_on.year + 1))
+    item = make_item(later, "Previous Meeting Minutes", kind=ItemKind.PREVIOUS_MINUTES)
+    client.force_login(users["secretary"])
+    draft = client.get(reverse("minutes:meeting-draft", args=[later.reference])).content.decode()
+    assert "Approves the draft minutes of" in draft and "OPSG_55 of" in draft
+
+    url = reverse("minutes:decision-add", args=[later.reference, item.pk])
+    response = client.post(
+        url,
+        {
+            "verb": "AGREED",
+            "text": "that the Draft Minutes from OPSG_55 will be published as final",
+            "approves_minutes_of": meeting.pk,
+        },
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == "approved" and meeting.approved_at_meeting == later
+    decision = Decision.objects.get(item=item)
+    assert decision.approves_minutes_of == meeting
+
+    # Minutes that are not circulated cannot be approved this way.
+    draft_only = make_meeting(committee, 54, held_on=meeting.held_on.replace(day=1))
+    response = client.post(
+        url, {"verb": "AGREED", "text": "that OPSG_54 is final", "approves_minutes_of": draft_only.pk}
+    )
+    assert response.status_code == 422
+    assert Decision.objects.filter(item=item).count() == 1
+    assert Meeting.objects.get(pk=draft_only.pk).minutes_status == "draft"
