@@ -57,3 +57,18 @@ def require_role(user, meeting, roles):
     if user.is_staff or role_of(user, meeting.committee_id) in roles:
         return
     raise PermissionDenied("Your role on this committee does not allow this.")
+
+
+def can_see_revisions(user, meeting):
+    """Circulated revisions are drafts: the committee's members and staff may read them, readers may not."""
+    return user.is_authenticated and (
+        user.is_staff or role_of(user, meeting.committee_id) not in (None, "reader")
+    )
+
+
+def get_meeting_for_revisions(user, reference):
+    """The meeting whose revisions `user` may read; 404 for outsiders and readers."""
+    meeting = get_meeting_for(user, reference)
+    if not can_see_revisions(user, meeting):
+        raise Http404("No such meeting.")
+    return meeting

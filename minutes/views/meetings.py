@@ -47,6 +47,7 @@ def meeting_detail(request, reference):
             "role": role,
             "is_secretary": role in ("secretary", "staff"),
             "is_chair": role in ("chair", "staff"),
+            "can_see_revisions": role not in (None, "reader"),
             "revisions": list(meeting.revisions.only("number", "created_at", "note").order_by("number")),
             "published_versions": list(meeting.published_versions.defer("pdf").order_by("version")),
             "approved_at": meeting.approved_at_meeting,
