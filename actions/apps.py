@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ActionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "actions"
+
+    def ready(self):
+        from actions.audit import register_actions_history
+
+        register_actions_history()

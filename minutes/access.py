@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from minutes.models import Committee, Meeting, Membership
+from minutes.security import log_refused
 
 
 def can_edit_minutes(user, meeting):
@@ -30,8 +31,10 @@ def get_meeting_for(user, reference, *, edit=False):
             .get_by_reference(reference)
         )
     except Meeting.DoesNotExist:
+        log_refused(None, f"no meeting {reference!r} that they may see", user=user)
         raise Http404("No such meeting.") from None
     if edit and not can_edit_minutes(user, meeting):
+        log_refused(None, f"may not change the minutes of {meeting.reference}", user=user)
         raise PermissionDenied("Only the committee's secretaries may change draft minutes.")
     return meeting
 
@@ -56,6 +59,7 @@ def require_role(user, meeting, roles):
     """Refuse (403) unless the user is staff or holds one of `roles` on the meeting's committee."""
     if user.is_staff or role_of(user, meeting.committee_id) in roles:
         return
+    log_refused(None, f"needs the role {' or '.join(roles)} on {meeting.committee.code}", user=user)
     raise PermissionDenied("Your role on this committee does not allow this.")
 
 

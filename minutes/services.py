@@ -3,7 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from simple_history.utils import bulk_create_with_history
 
+from minutes.audit import update_with_history
 from minutes.models import AgendaItem, Attendance, ItemKind, Meeting
 
 
@@ -30,16 +32,19 @@ def meeting_create(*, committee, copy_attendance=False, **fields):
     if copy_attendance:
         previous = meeting.earlier_meetings().order_by("-held_on", "-number").first()
         if previous is not None:
-            Attendance.objects.bulk_create(
-                Attendance(
-                    meeting=meeting,
-                    person_id=old.person_id,
-                    seat_category_id=old.seat_category_id,
-                    status=old.status,
-                    role_note=old.role_note,
-                    position=old.position,
-                )
-                for old in previous.attendances.all()
+            bulk_create_with_history(
+                [
+                    Attendance(
+                        meeting=meeting,
+                        person_id=old.person_id,
+                        seat_category_id=old.seat_category_id,
+                        status=old.status,
+                        role_note=old.role_note,
+                        position=old.position,
+                    )
+                    for old in previous.attendances.all()
+                ],
+                Attendance,
             )
     return meeting
 
@@ -52,7 +57,7 @@ def _renumber(items):
     for position, item in enumerate(items, start=1):
         if item.position != position:
             item.position = position
-            AgendaItem.objects.filter(pk=item.pk).update(position=position)
+            update_with_history(AgendaItem.objects.filter(pk=item.pk), position=position)
 
 
 @transaction.atomic
@@ -94,7 +99,7 @@ def item_move(*, item, direction):
             raise MoveRefused(f"“{item.title}” has sub-items of its own: outdent them first.")
         new_parent = siblings[index - 1]
         position = new_parent.children.count() + 1
-        AgendaItem.objects.filter(pk=item.pk).update(parent=new_parent, position=position)
+        update_with_history(AgendaItem.objects.filter(pk=item.pk), parent=new_parent, position=position)
         _renumber(siblings[:index] + siblings[index + 1 :])
     elif direction == "outdent":
         if item.parent_id is None:
@@ -102,7 +107,7 @@ def item_move(*, item, direction):
         parent = item.parent
         top = _siblings(item.meeting_id, None)
         at = next(i for i, top_item in enumerate(top) if top_item.pk == parent.pk) + 1
-        AgendaItem.objects.filter(pk=item.pk).update(parent=None)
+        update_with_history(AgendaItem.objects.filter(pk=item.pk), parent=None)
         item.parent_id = None
         _renumber(top[:at] + [item] + top[at:])
         _renumber([sibling for sibling in siblings if sibling.pk != item.pk])
@@ -132,7 +137,9 @@ def item_reorder(*, meeting, layout):
         counters[parent_id] = counters.get(parent_id, 0) + 1
         item = items[item_id]
         if (item.parent_id, item.position) != (parent_id, counters[parent_id]):
-            AgendaItem.objects.filter(pk=item_id).update(parent_id=parent_id, position=counters[parent_id])
+            update_with_history(
+                AgendaItem.objects.filter(pk=item_id), parent_id=parent_id, position=counters[parent_id]
+            )
 
 
 @transaction.atomic

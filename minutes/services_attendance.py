@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from minutes.audit import update_with_history
 from minutes.models import Attendance, EditConflict, Meeting, Organisation, Person
 
 CHANGED_FIELDS = ("seat_category", "status", "role_note")
@@ -157,7 +158,7 @@ def attendance_change(*, attendance, seat_category, status, role_note, based_on)
     current.save_if_unchanged(CHANGED_FIELDS, based_on=based_on)
     if moved:
         current.position = _end_of(meeting, seat_category)
-        Attendance.objects.filter(pk=current.pk).update(position=current.position)
+        update_with_history(Attendance.objects.filter(pk=current.pk), position=current.position)
     return current
 
 

@@ -10,6 +10,7 @@ import html
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from minutes.audit import update_with_history
 from minutes.models import AgendaItem, Decision, Footnote, Meeting
 
 
@@ -32,7 +33,7 @@ def _renumber(rows):
     for position, row in enumerate(rows, start=1):
         if row.position != position:
             row.position = position
-            type(row).objects.filter(pk=row.pk).update(position=position)
+            update_with_history(type(row).objects.filter(pk=row.pk), position=position)
 
 
 @transaction.atomic
