@@ -71,8 +71,31 @@ def can_see_revisions(user, meeting):
 
 
 def get_meeting_for_revisions(user, reference):
-    """The meeting whose revisions `user` may read; 404 for outsiders and readers."""
+    """The meeting whose drafts (revisions, history) `user` may read.
+
+    Outsiders get 404; readers, who may see the published minutes only, 403.
+    """
     meeting = get_meeting_for(user, reference)
     if not can_see_revisions(user, meeting):
-        raise Http404("No such meeting.")
+        raise PermissionDenied("Revisions and history are drafts: only the committee's members see them.")
     return meeting
+
+
+def get_published_minutes_for(user, reference, version):
+    """A published version of a meeting's minutes.
+
+    Anyone with a role on the committee (readers included) and staff may download
+    it, also while an amendment is being drafted; others get 404.
+    """
+    from minutes.models import PublishedMinutes
+
+    try:
+        meeting = Meeting.objects.select_related("committee").get_by_reference(reference)
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting.") from None
+    if not (user.is_staff or role_of(user, meeting.committee_id)):
+        raise Http404("No such meeting.")
+    published = PublishedMinutes.objects.filter(meeting=meeting, version=version).first()
+    if published is None:
+        raise Http404("No such published version.")
+    return meeting, published

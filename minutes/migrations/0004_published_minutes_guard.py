@@ -5,7 +5,8 @@ stop raw SQL, bulk operations and any path that skips the models. The life-cycle
 methods (publish, start an amendment) set `minutes.lifecycle` for their own
 transaction to change a meeting's status. SQLite has no session settings: there
 the triggers let a published meeting's status change (an amendment) and refuse
-everything else.
+other inserts and updates; deletes are refused by the model layer only, since
+SQLite empties tables with DELETE (Django's flush), where PostgreSQL truncates.
 """
 
 from django.db import migrations
@@ -127,24 +128,15 @@ def sqlite_statements():
             f"CREATE TRIGGER {table}_published_update BEFORE UPDATE ON {table} "
             f"WHEN {condition.format(ref='OLD.' + column)} OR {condition.format(ref='NEW.' + column)} {SQLITE_RAISE}"
         )
-        yield (
-            f"CREATE TRIGGER {table}_published_delete BEFORE DELETE ON {table} "
-            f"WHEN {condition.format(ref='OLD.' + column)} {SQLITE_RAISE}"
-        )
     changed = " OR ".join(f"NEW.{column} IS NOT OLD.{column}" for column in MEETING_COLUMNS)
     yield (
         "CREATE TRIGGER minutes_meeting_published_update BEFORE UPDATE ON minutes_meeting "
         f"WHEN OLD.minutes_status = 'published' AND ({changed}) {SQLITE_RAISE}"
     )
     yield (
-        "CREATE TRIGGER minutes_meeting_published_delete BEFORE DELETE ON minutes_meeting "
-        f"WHEN OLD.minutes_status = 'published' {SQLITE_RAISE}"
+        "CREATE TRIGGER minutes_publishedminutes_update BEFORE UPDATE ON minutes_publishedminutes "
+        "BEGIN SELECT RAISE(ABORT, 'Published minutes are never changed.'); END;"
     )
-    for event in ("UPDATE", "DELETE"):
-        yield (
-            f"CREATE TRIGGER minutes_publishedminutes_{event.lower()} BEFORE {event} ON minutes_publishedminutes "
-            "BEGIN SELECT RAISE(ABORT, 'Published minutes are never changed or deleted.'); END;"
-        )
 
 
 def sqlite_trigger_names():

@@ -28,7 +28,7 @@ from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 
 from actions.models import Action, ActionUpdate, TargetDate
-from minutes.access import get_meeting_for
+from minutes.access import get_meeting_for, get_meeting_for_revisions
 from minutes.audit import LIFECYCLE_FIELDS, diff_fields
 from minutes.models import (
     AgendaItem,
@@ -529,7 +529,8 @@ def _actions_raised_at(meeting):
 @require_safe
 @login_required
 def meeting_history(request, reference):
-    meeting = get_meeting_for(request.user, reference)
+    # The history shows draft wording: like revisions, it is for the committee's members.
+    meeting = get_meeting_for_revisions(request.user, reference)
     page, entries = history_page(
         MEETING_SOURCES,
         _meeting_scopes(meeting),

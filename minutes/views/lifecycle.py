@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
-from minutes.access import get_meeting_for, require_role
-from minutes.models import Membership, PublishedMinutes, TransitionRefused
+from minutes.access import get_meeting_for, get_published_minutes_for, require_role
+from minutes.models import Membership, TransitionRefused
 
 SECRETARY = [Membership.Role.SECRETARY]
 CHAIR = [Membership.Role.CHAIR]
@@ -116,10 +116,7 @@ def amend(request, reference):
 @login_required
 def published_pdf(request, reference, version):
     """A stored published version, byte for byte as published."""
-    meeting = get_meeting_for(request.user, reference)
-    published = PublishedMinutes.objects.filter(meeting=meeting, version=version).first()
-    if published is None:
-        raise Http404("No such published version.")
+    meeting, published = get_published_minutes_for(request.user, reference, version)
     response = HttpResponse(bytes(published.pdf), content_type="application/pdf")
     name = f"{meeting.reference} Minutes" + (f" v{version}" if version > 1 else "") + ".pdf"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
