@@ -9,3 +9,4 @@ class ActionsConfig(AppConfig):
         from actions.audit import register_actions_history
 
         register_actions_history()
+        from actions import signals  # noqa: F401  (connects the search document's upkeep)

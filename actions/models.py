@@ -4,7 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -13,6 +13,27 @@ from minutes.models import AgendaItem, EditableMixin, Meeting, Organisation, Per
 
 
 class ActionQuerySet(models.QuerySet):
+    def search(self, words):
+        """Actions whose reference, text, owners or updates match `words`.
+
+        PostgreSQL: full-text search (English stemming, web-style query) on the
+        GIN-indexed document; SQLite: every word must appear, case-insensitively.
+        """
+        words = (words or "").strip()
+        if not words:
+            return self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            return self.annotate(document=SearchVector("search_document", config="english")).filter(
+                Q(document=SearchQuery(words, config="english", search_type="websearch"))
+                | Q(reference__iexact=words)
+            )
+        condition = Q()
+        for word in words.split():
+            condition &= Q(search_document__icontains=word)
+        return self.filter(condition | Q(reference__iexact=words))
+
     def open(self):
         """Actions not yet closed (open or proposed for closure)."""
         return self.exclude(status=Action.Status.CLOSED)
@@ -101,11 +122,17 @@ class Action(EditableMixin, models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Reference, text, owners and updates in one field, for the action log's search
+    # (full-text with a GIN index on PostgreSQL, a plain match on SQLite).
+    search_document = models.TextField(blank=True, editable=False)
 
     objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["raised_on", "sequence", "id"]
+        # On PostgreSQL a GIN index over to_tsvector('english', search_document) is made
+        # by migration 0004 (SQLite has none; there the log searches with a plain match).
+        indexes = [models.Index(fields=["status", "committee"], name="action_status_committee")]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "sequence"], name="unique_action_sequence"),
             models.CheckConstraint(
@@ -126,6 +153,15 @@ class Action(EditableMixin, models.Model):
             raise ValidationError({"closed_on": "Give the date the action was closed."})
         if self.status != self.Status.CLOSED and self.closed_on:
             raise ValidationError({"closed_on": "Only a closed action has a closure date: clear it."})
+
+    def refresh_search_document(self):
+        """Rebuild the text the action log searches: reference, text, owners, updates."""
+        owners = [o.name for o in self.owner_organisations.all()] + [p.name for p in self.owner_people.all()]
+        updates = list(self.updates.values_list("text", flat=True))
+        document = "\n".join([self.reference, self.text, " ".join(owners), *updates])
+        if document != self.search_document:
+            type(self).objects.filter(pk=self.pk).update(search_document=document)
+            self.search_document = document
 
     @staticmethod
     def format_reference(meeting, sequence):
@@ -253,6 +289,9 @@ class ActionUpdate(models.Model):
     )
     status_after = models.CharField(max_length=20, choices=Action.Status.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    author_name = models.CharField(
+        max_length=200, blank=True, help_text="Who gave the update when they have no account (a signed link)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -293,3 +332,79 @@ def meeting_update_token(update):
 
 def _date_text(day):
     return None if day is None else day.isoformat()
+
+
+class ActionProposal(models.Model):
+    """An owner's request on an action — close it, or a revised target date — for the secretary to decide."""
+
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", "Closure"
+        TARGET_DATE = "target_date", "Revised target date"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="proposals")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    proposed_target_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    proposed_by_name = models.CharField(max_length=200, blank=True)
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["action", "proposed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="target_date") | Q(proposed_target_on__isnull=False),
+                name="target_date_proposal_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action}: {self.get_kind_display()} ({self.get_status_display()})"
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mailed about an action, so that one is never sent twice on a day."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due within 7 days"
+        OVERDUE = "overdue", "Overdue"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.EmailField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-sent_on", "action"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "recipient", "sent_on"], name="one_reminder_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} → {self.recipient} ({self.sent_on})"
+
+
+class CalendarFeed(models.Model):
+    """A user's private iCal feed: the secret token in its URL; a new token revokes the old."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Calendar of {self.user}"

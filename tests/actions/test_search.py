@@ -1,0 +1,36 @@
+"""The action log's search: reference, text, owners and updates, on PostgreSQL and SQLite."""
+
+import pytest
+from django.core.management import call_command
+
+from actions.models import Action
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+
+
+def found(words):
+    return sorted(Action.objects.search(words).values_list("reference", flat=True))
+
+
+def test_search_finds_text_owners_updates_and_references(demo):
+    assert found("workshops") == ["OPSG 55/02"]
+    assert found("workshop tariff") == ["OPSG 55/02"]  # stemming on PostgreSQL, substrings on SQLite
+    assert found("governance") == ["OPSG 43/08"]  # only in the update given at OPSG_55
+    assert "OPSG 55/01" in found("DCC") and "OPSG 55/03" not in found("DCC")  # owners
+    assert found("OPSG 53/10") == ["OPSG 53/10"]
+    assert found("nothing like this") == []
+    assert found("") == sorted(Action.objects.values_list("reference", flat=True))
+
+
+def test_the_search_document_follows_changes(demo):
+    action = Action.objects.get(reference="OPSG 55/03")
+    action.record_update(text="SECAS presented the spreadsheet.")
+    assert found("spreadsheet") == ["OPSG 55/03"]
+    action.text = "SECAS to brief the Panel on heatpumps."
+    action.save()
+    assert found("heatpumps") == ["OPSG 55/03"]
