@@ -1,0 +1,82 @@
+"""The action log on a large data set: filtered, searched and paged, against a bare view.
+
+Generates BENCH_ACTIONS actions (default 100,000) with `generate_load_data` into a
+throw-away test database, then prints p50/p95 server time of the log page for
+several queries, the bare login-required view's in the same run, and the query
+count for page sizes 25 and 100 (which must be equal). The issue's goal is
+p95 <= 100 ms on PostgreSQL: run with DATABASE_URL set to PostgreSQL.
+"""
+
+import io
+import os
+import time
+
+from _setup import start, summary, timed
+
+ACTIONS = int(os.environ.get("BENCH_ACTIONS", "100000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+
+QUERIES = {
+    "first page, default order": "",
+    "open, one committee": "status=open&committee={committee}",
+    "owner DCC, overdue": "owner=org-{dcc}&overdue=on",
+    "search 'firmware'": "q=firmware",
+    "search + filter + sort": "q=failover&status=open&sort=-target",
+    "deep page (page 200)": "page=200",
+    "due within 14 days": "due_within=14",
+}
+
+
+def main():
+    stop = start()
+    try:
+        from django.contrib.auth import get_user_model
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext, override_settings
+
+        from minutes.models import Committee, Organisation
+
+        began = time.perf_counter()
+        call_command("generate_load_data", actions=ACTIONS, stdout=io.StringIO())
+        print(
+            f"database: {connection.vendor}; generated {ACTIONS:,} actions in {time.perf_counter() - began:.0f} s"
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+        override_settings(ROOT_URLCONF="bench_urls").enable()
+        user = get_user_model().objects.create_user("bench", "bench@example.com", "x", is_staff=True)
+        client = Client()
+        client.force_login(user)
+        values = {
+            "committee": Committee.objects.get(code="LDOPS").pk,
+            "dcc": Organisation.objects.get(name="DCC").pk,
+        }
+
+        base_times = timed(lambda: client.get("/bench/bare/"), REPEAT)
+        base_p50, base_p95 = summary(base_times)
+        print(f"{'bare login-required view':32} p50 {base_p50:7.1f} ms  p95 {base_p95:7.1f} ms")
+        worst = 0
+        for label, query in QUERIES.items():
+            url = "/actions/?" + query.format(**values)
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            p50, p95 = summary(timed(lambda url=url: client.get(url), REPEAT))
+            worst = max(worst, p95)
+            print(f"{label:32} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  ({p50 / base_p50:5.1f}x bare)")
+        counts = {}
+        for size in (25, 100):
+            with CaptureQueriesContext(connection) as queries:
+                client.get(f"/actions/?page_size={size}")
+            counts[size] = len(queries)
+        print(f"queries: page size 25 -> {counts[25]}, page size 100 -> {counts[100]}")
+        print(f"worst p95: {worst:.1f} ms (goal <= 100 ms on PostgreSQL)")
+    finally:
+        stop()
+
+
+if __name__ == "__main__":
+    main()
