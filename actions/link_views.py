@@ -1,3 +1,120 @@
-"""(to be written)"""
+"""Pages without the action log's login: an owner's e-mailed link, and a user's calendar feed.
 
-urlpatterns = []
+The owner link's token is the only credential (see actions/links.py); the feed's
+secret token likewise. Both answer 403/404 with nothing recorded when the token
+grants nothing. CSRF protection still applies to the owner link's form.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from actions.calendar import calendar_feed_renew, user_calendar
+from actions.links import MAX_AGE, LinkRefused, absolute_url, link_update_record, read_owner_link_token
+from actions.models import Action, CalendarFeed
+from actions.services_owner import ActionRefused
+
+REFUSED = 403
+INVALID = 422
+LATEST_UPDATES = 5
+
+
+class OwnerLinkUpdateForm(forms.Form):
+    text = forms.CharField(
+        label="Your update",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": "Write your update on the action, e.g. what was done and what is next."},
+    )
+    propose_closure = forms.BooleanField(
+        label="Propose closure",
+        required=False,
+        help_text="The secretary decides whether the action is closed.",
+    )
+
+
+def _refused(request, reason):
+    return render(request, "actions/links/owner_link_refused.html", {"reason": reason}, status=REFUSED)
+
+
+@require_http_methods(["GET", "POST"])
+def owner_link(request, slug, token):
+    """An action's owner gives an update through the signed link they were e-mailed."""
+    try:
+        link = read_owner_link_token(token, slug=slug)
+    except LinkRefused as refusal:
+        return _refused(request, str(refusal))
+    action = link.action
+    form = OwnerLinkUpdateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if action.status == Action.Status.CLOSED:
+            return _refused(request, f"{action.reference} is closed: no further updates can be given.")
+        if form.is_valid():
+            try:
+                link_update_record(
+                    link=link,
+                    text=form.cleaned_data["text"],
+                    propose_closure=form.cleaned_data["propose_closure"],
+                )
+            except ActionRefused as refusal:  # closed meanwhile
+                return _refused(request, " ".join(refusal.messages))
+            except ValidationError as error:
+                form.add_error("text", error)
+            else:
+                messages.success(request, f"Thank you: your update on {action.reference} was recorded.")
+                return redirect(request.path)
+        status = INVALID
+    updates = list(action.updates.order_by("-given_on", "-id")[:LATEST_UPDATES])
+    response = render(
+        request,
+        "actions/links/owner_link.html",
+        {"link": link, "action": action, "form": form, "updates": updates, "valid_days": MAX_AGE.days},
+        status=status,
+    )
+    # The token is a credential: keep it out of Referer headers and shared caches.
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def calendar_feed(request, token):
+    """A user's iCal feed; the secret token in the URL is the only credential."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar.")
+    response = HttpResponse(user_calendar(feed.user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="minutes-and-actions.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def calendar_settings(request):
+    """The user's feed URL; create it, or revoke it by making a new one."""
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        calendar_feed_renew(user=request.user)
+        if feed is None:
+            messages.success(
+                request, "Your calendar feed was created. Add its address to your calendar program."
+            )
+        else:
+            messages.success(request, "The old address no longer works: use the new one below.")
+        return redirect("actions:calendar-settings")
+    url = absolute_url(reverse("actions:calendar", args=[feed.token])) if feed else None
+    return render(request, "actions/calendar/calendar_settings.html", {"feed": feed, "feed_url": url})
+
+
+urlpatterns = [
+    path("actions/link/<str:slug>/<str:token>/", owner_link, name="owner-link"),
+    path("calendar/", calendar_settings, name="calendar-settings"),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar"),
+]

@@ -1,3 +1,126 @@
-"""(to be written)"""
+"""The action log across meetings and committees, its CSV and XLSX exports.
 
-urlpatterns = []
+The page and both exports read the same query string through ActionFilter; the
+exports hold every matching action, not one page. Rows come from
+`actions_visible_to`: an outsider sees an empty log, never a refusal.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from actions import chart, exports
+from actions.access import actions_visible_to, reference_slug
+from actions.filters import SORT_LABELS, ActionFilter, status_counts, with_log_columns
+
+
+def action_log_filter(request):
+    """The filtered log of the actions the user may see, every column annotated."""
+    actions = with_log_columns(
+        actions_visible_to(request.user).select_related("committee", "meeting__committee")
+    ).prefetch_related("owner_organisations", "owner_people")
+    return ActionFilter(request.GET, queryset=actions, user=request.user)
+
+
+def action_url(action):
+    slug = reference_slug(action)
+    try:
+        return reverse("actions:action-detail", args=[slug])
+    except NoReverseMatch:  # the action page is not there yet
+        return f"/actions/{slug}/"
+
+
+def _query(request, *, without=()):
+    query = request.GET.copy()
+    for name in ("page", *without):
+        query.pop(name, None)
+    return query
+
+
+def sort_links(request, current):
+    """Per sortable column: the link that sorts by it (again: the other way) and its aria-sort."""
+    links = {}
+    for key in SORT_LABELS:
+        query = _query(request, without=("sort",))
+        ascending = current != key
+        query["sort"] = key if ascending else f"-{key}"
+        if current == key:
+            state = "ascending"
+        elif current == f"-{key}":
+            state = "descending"
+        else:
+            state = None
+        links[key] = {"url": f"?{query.urlencode()}", "state": state}
+    return links
+
+
+@require_safe
+@login_required
+def action_log(request):
+    log = action_log_filter(request)
+    log.mark_errors()
+    today = log.today
+    page = Paginator(log.qs, log.page_size).get_page(request.GET.get("page"))
+    for action in page.object_list:
+        action.url = action_url(action)
+        action.last_target_on, action.revised_target_on = exports.target_dates(action)
+    figures = chart.owner_figures(log.qs, today)
+    sort = log.form.cleaned_data.get("sort") if log.is_valid() else None
+    return render(
+        request,
+        "actions/log/action_log.html",
+        {
+            "filter": log,
+            "page": page,
+            "query": _query(request).urlencode(),
+            "export_query": _query(request, without=("per_page",)).urlencode(),
+            "counts": status_counts(log.qs, today),
+            "figures": figures,
+            "chart": chart.chart(figures),
+            "sort_links": sort_links(request, (sort or [""])[0]),
+            "today": today,
+        },
+    )
+
+
+def _export(request, render_as, content_type, extension):
+    log = action_log_filter(request)
+    if not log.is_valid():
+        return HttpResponse(
+            "The filters are not valid: correct them on the action log page, then export again.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(render_as(log.qs), content_type=content_type)
+    filename = f"action-log-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@require_safe
+@login_required
+def action_log_csv(request):
+    return _export(request, exports.as_csv, "text/csv; charset=utf-8", "csv")
+
+
+@require_safe
+@login_required
+def action_log_xlsx(request):
+    return _export(
+        request,
+        exports.as_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    )
+
+
+urlpatterns = [
+    path("actions/", action_log, name="action-log"),
+    path("actions/export.csv", action_log_csv, name="action-log-csv"),
+    path("actions/export.xlsx", action_log_xlsx, name="action-log-xlsx"),
+]

@@ -1,3 +1,429 @@
-"""(to be written)"""
+"""The action page (the whole story of one action), owners' self-service and the secretary's decisions.
 
-urlpatterns = []
+Every view starts at the one door, `get_action_for` (outsiders 404), then asks
+actions/services_owner.py who may act (others 403), calls one service and
+redirects back to the page. A refused form comes back on the page with its
+errors and what was typed (422); a change the action's state refuses, with the
+reason (409). Nothing here needs JavaScript.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, re_path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from actions.access import actions_visible_to, get_action_for, is_secretary_of, owned_by, reference_slug
+from actions.forms_owner import ClosureProposalForm, DecisionForm, TargetDateProposalForm, UpdateForm
+from actions.models import ActionProposal, ActionUpdate, TargetDate
+from actions.services_owner import (
+    ActionRefused,
+    action_post_update,
+    can_act_as_owner,
+    can_decide,
+    proposal_decide,
+    proposal_make,
+)
+from minutes.models import Membership
+from minutes.views.parts import CONFLICT, INVALID
+
+SLUG = r"(?P<slug>[A-Za-z0-9]+-[0-9]+-[0-9]+)"
+
+
+def display_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+def action_url(action, anchor=""):
+    url = reverse("actions:action-detail", args=[reference_slug(action)])
+    return f"{url}#{anchor}" if anchor else url
+
+
+# ---- The story of one action ---------------------------------------------------------
+
+
+@dataclass
+class Event:
+    """One line of an action's story, in date order."""
+
+    on: object  # a date
+    kind: str  # raised, target, update, proposal, decision
+    title: str
+    text: str = ""
+    by: str = ""
+    meeting: object = None
+    status_after: str = ""
+    anchor: str = ""
+    order: int = 0
+
+
+def _fetch_story(action):
+    """Everything the page shows about `action`, in a fixed number of queries."""
+    prefetch_related_objects(
+        [action],
+        "owner_organisations",
+        "owner_people",
+        Prefetch("target_dates", TargetDate.objects.select_related("meeting__committee", "recorded_by")),
+        Prefetch("updates", ActionUpdate.objects.select_related("meeting__committee", "author")),
+        Prefetch("proposals", ActionProposal.objects.select_related("proposed_by", "decided_by")),
+    )
+    return action
+
+
+def _story(action):
+    """Raising, every target-date step, update, proposal and decision, oldest first."""
+    events = [
+        Event(
+            on=action.raised_on,
+            kind="raised",
+            title=f"Raised at {action.meeting.reference}",
+            text=action.text,
+            meeting=action.meeting,
+            anchor="raised",
+        )
+    ]
+    for position, step in enumerate(action.target_dates.all()):
+        on = step.meeting.held_on if step.meeting_id else timezone.localdate(step.recorded_at)
+        title = "Target date set" if position == 0 else "Target date revised"
+        events.append(
+            Event(
+                on=on,
+                kind="target",
+                title=f"{title}: {step.target_on:%d/%m/%Y}",
+                by=display_name(step.recorded_by) if step.recorded_by_id else "",
+                meeting=step.meeting,
+                anchor=f"target-{step.pk}",
+                order=1,
+            )
+        )
+    for update in action.updates.all():
+        author = display_name(update.author) if update.author_id else update.author_name
+        events.append(
+            Event(
+                on=update.given_on,
+                kind="update",
+                title="Update" + (f" at {update.meeting.reference}" if update.meeting_id else ""),
+                text=update.text,
+                by=author,
+                meeting=update.meeting,
+                status_after=update.get_status_after_display(),
+                anchor=f"update-{update.pk}",
+                order=2,
+            )
+        )
+    for proposal in action.proposals.all():
+        proposer = (
+            display_name(proposal.proposed_by) if proposal.proposed_by_id else proposal.proposed_by_name
+        )
+        title = (
+            "Closure proposed"
+            if proposal.kind == ActionProposal.Kind.CLOSURE
+            else f"Revised target date asked for: {proposal.proposed_target_on:%d/%m/%Y}"
+        )
+        events.append(
+            Event(
+                on=timezone.localdate(proposal.proposed_at),
+                kind="proposal",
+                title=title,
+                text=proposal.note,
+                by=proposer,
+                status_after="Proposed closed" if proposal.kind == ActionProposal.Kind.CLOSURE else "",
+                anchor=f"proposal-{proposal.pk}",
+                order=3,
+            )
+        )
+        if proposal.decided_at:
+            accepted = proposal.status == ActionProposal.Status.ACCEPTED
+            what = "Closure" if proposal.kind == ActionProposal.Kind.CLOSURE else "Revised target date"
+            after = ""
+            if proposal.kind == ActionProposal.Kind.CLOSURE:
+                after = "Closed" if accepted else "Open"
+            events.append(
+                Event(
+                    on=timezone.localdate(proposal.decided_at),
+                    kind="decision",
+                    title=f"{what} {'accepted' if accepted else 'declined'}",
+                    text=proposal.decision_note,
+                    by=display_name(proposal.decided_by) if proposal.decided_by_id else "",
+                    status_after=after,
+                    anchor=f"decision-{proposal.pk}",
+                    order=4,
+                )
+            )
+    return sorted(events, key=lambda event: (event.on, event.order))
+
+
+def _page(request, action, *, status=200, refusal="", kept_text="", **forms):
+    """The action page; `forms` are refused forms to show again with their errors."""
+    user = request.user
+    is_owner = can_act_as_owner(user, action)
+    is_secretary = user.is_authenticated and is_secretary_of(user, action.committee_id)
+    _fetch_story(action)
+    proposals = list(action.proposals.all())
+    pending = [p for p in proposals if p.status == ActionProposal.Status.PENDING]
+    failed_decision = forms.get("decision_form")
+    failed_decision_id = forms.get("decision_proposal_id")
+    for proposal in pending:
+        proposal.proposer = (
+            display_name(proposal.proposed_by) if proposal.proposed_by_id else proposal.proposed_by_name
+        )
+        proposal.form = failed_decision if proposal.pk == failed_decision_id else None
+    item = action.item
+    context = {
+        "action": action,
+        "slug": reference_slug(action),
+        "item": item,
+        "item_number": item.number if item is not None else "",
+        "story": _story(action),
+        "target_steps": list(action.target_dates.all()),
+        "pending": pending,
+        "is_owner": is_owner,
+        "can_post_update": action.is_open and (is_owner or is_secretary),
+        "can_propose": action.is_open and is_owner,
+        "has_pending_closure": any(p.kind == ActionProposal.Kind.CLOSURE for p in pending),
+        "has_pending_target": any(p.kind == ActionProposal.Kind.TARGET_DATE for p in pending),
+        "can_decide": is_secretary,
+        "update_form": forms.get("update_form") or UpdateForm(prefix="update"),
+        "closure_form": forms.get("closure_form") or ClosureProposalForm(prefix="closure"),
+        "target_form": forms.get("target_form") or TargetDateProposalForm(prefix="target"),
+        "refusal": refusal,
+        "kept_text": kept_text,
+        "today": timezone.localdate(),
+    }
+    return render(request, "actions/owner/action_detail.html", context, status=status)
+
+
+@require_safe
+@login_required
+def action_detail(request, slug):
+    return _page(request, get_action_for(request.user, slug))
+
+
+# ---- Owners: post an update, propose closure, ask for a revised target date ----------
+
+
+def _owner_action(request, slug, *, secretary_too=False):
+    action = get_action_for(request.user, slug)
+    if can_act_as_owner(request.user, action):
+        return action
+    if secretary_too and can_decide(request.user, action):
+        return action
+    raise PermissionDenied(
+        f"Only the owners of {action.reference}"
+        + (" and the committee's secretary" if secretary_too else "")
+        + " may do this."
+    )
+
+
+def _refused(request, action, error, form_name, form):
+    """A service said no: the page again with the reason, and what was typed.
+
+    Bad input goes back into the form's summary (422). A refusal by the action's
+    state (409) hides that form (the action is closed, or the same proposal is
+    already waiting), so the reason and the typed text are shown at the top.
+    """
+    if not isinstance(error, ActionRefused):
+        form.add_error(None, error)
+        return _page(request, action, status=INVALID, **{form_name: form})
+    kept = next((value for key, value in form.data.items() if key.endswith(("-text", "-note"))), "")
+    return _page(request, action, status=CONFLICT, refusal=" ".join(error.messages), kept_text=kept)
+
+
+@require_POST
+@login_required
+def action_update_post(request, slug):
+    action = _owner_action(request, slug, secretary_too=True)
+    form = UpdateForm(request.POST, prefix="update")
+    if not form.is_valid():
+        return _page(request, action, status=INVALID, update_form=form)
+    try:
+        update = action_post_update(
+            action=action,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            given_on=form.cleaned_data["given_on"],
+        )
+    except ValidationError as error:
+        return _refused(request, action, error, "update_form", form)
+    messages.success(request, f"Your update on {action.reference} was posted.")
+    return redirect(action_url(action, f"update-{update.pk}"))
+
+
+@require_POST
+@login_required
+def action_propose_closure(request, slug):
+    action = _owner_action(request, slug)
+    form = ClosureProposalForm(request.POST, prefix="closure")
+    if not form.is_valid():
+        return _page(request, action, status=INVALID, closure_form=form)
+    try:
+        proposal_make(
+            action=action, kind=ActionProposal.Kind.CLOSURE, by=request.user, note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        return _refused(request, action, error, "closure_form", form)
+    messages.success(
+        request, f"Closure of {action.reference} proposed: the secretary will confirm or decline it."
+    )
+    return redirect(action_url(action, "story"))
+
+
+@require_POST
+@login_required
+def action_ask_target_date(request, slug):
+    action = _owner_action(request, slug)
+    form = TargetDateProposalForm(request.POST, prefix="target")
+    if not form.is_valid():
+        return _page(request, action, status=INVALID, target_form=form)
+    data = form.cleaned_data
+    try:
+        proposal_make(
+            action=action,
+            kind=ActionProposal.Kind.TARGET_DATE,
+            by=request.user,
+            note=data["note"],
+            proposed_target_on=data["proposed_target_on"],
+        )
+    except ValidationError as error:
+        return _refused(request, action, error, "target_form", form)
+    messages.success(
+        request,
+        f"Revised target date {data['proposed_target_on']:%d/%m/%Y} asked for on {action.reference}: "
+        "the secretary will accept or decline it.",
+    )
+    return redirect(action_url(action, "story"))
+
+
+# ---- The secretary: decide proposals -------------------------------------------------
+
+
+@require_POST
+@login_required
+def proposal_decide_view(request, slug, proposal_id):
+    action = get_action_for(request.user, slug)
+    if not can_decide(request.user, action):
+        raise PermissionDenied(f"Only the secretary of {action.committee.code} decides proposals.")
+    proposal = get_object_or_404(
+        ActionProposal.objects.select_related("action"), pk=proposal_id, action=action
+    )
+    form = DecisionForm(request.POST, prefix=f"decide-{proposal.pk}")
+    if not form.is_valid():
+        if proposal.status != ActionProposal.Status.PENDING:
+            return _page(request, action, status=CONFLICT, refusal=_already_decided(proposal))
+        return _page(request, action, status=INVALID, decision_form=form, decision_proposal_id=proposal.pk)
+    try:
+        proposal_decide(
+            proposal=proposal, by=request.user, accept=form.is_accept, note=form.cleaned_data["note"]
+        )
+    except ValidationError as error:
+        return _page(request, action, status=CONFLICT, refusal=" ".join(error.messages))
+    verb = "accepted" if form.is_accept else "declined"
+    if proposal.kind == ActionProposal.Kind.CLOSURE:
+        said = f"Closure of {action.reference} {'confirmed: the action is closed' if form.is_accept else 'declined'}."
+    else:
+        said = f"Revised target date {proposal.proposed_target_on:%d/%m/%Y} for {action.reference} {verb}."
+    messages.success(request, said)
+    if form.cleaned_data.get("return_to") == "proposals":
+        return redirect("actions:proposals")
+    return redirect(action_url(action, f"decision-{proposal.pk}"))
+
+
+def _already_decided(proposal):
+    return (
+        f"This {proposal.get_kind_display().lower()} proposal was already "
+        f"{proposal.get_status_display().lower()}: nothing was changed."
+    )
+
+
+@require_safe
+@login_required
+def proposal_list(request):
+    """Pending proposals on the actions of the committees the user is secretary of (staff: all)."""
+    user = request.user
+    proposals = ActionProposal.objects.filter(status=ActionProposal.Status.PENDING)
+    if not user.is_staff:
+        committees = Membership.objects.filter(user=user, role=Membership.Role.SECRETARY).values("committee")
+        if not committees.exists():
+            raise PermissionDenied("The list of proposals is for the committees' secretaries.")
+        proposals = proposals.filter(action__committee__in=committees)
+    proposals = list(
+        proposals.select_related("action__committee", "action__meeting__committee", "proposed_by")
+        .prefetch_related("action__owner_organisations", "action__owner_people", "action__target_dates")
+        .order_by("proposed_at", "id")
+    )
+    for proposal in proposals:
+        proposal.proposer = (
+            display_name(proposal.proposed_by) if proposal.proposed_by_id else proposal.proposed_by_name
+        )
+        proposal.slug = reference_slug(proposal.action)
+    return render(request, "actions/owner/proposal_list.html", {"proposals": proposals})
+
+
+# ---- My actions ------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def my_actions(request):
+    """The logged-in owner's open actions, across committees, with target dates and latest updates."""
+    user = request.user
+    person = getattr(user, "person", None)
+    actions = list(
+        owned_by(user)
+        .open()
+        .filter(pk__in=actions_visible_to(user).values("pk"))
+        .select_related("committee", "meeting__committee")
+        .prefetch_related(
+            "owner_organisations",
+            "owner_people",
+            "target_dates",
+            Prefetch("updates", ActionUpdate.objects.select_related("author")),
+            Prefetch(
+                "proposals",
+                ActionProposal.objects.filter(status=ActionProposal.Status.PENDING),
+                to_attr="pending_proposals",
+            ),
+        )
+        .order_by("committee__code", "raised_on", "sequence", "id")
+    )
+    today = timezone.localdate()
+    for action in actions:
+        action.slug = reference_slug(action)
+        action.target_on = action.current_target_on
+        action.is_overdue = action.target_on is not None and action.target_on < today
+        updates = list(action.updates.all())
+        action.latest_update = updates[-1] if updates else None
+        if action.latest_update is not None:
+            update = action.latest_update
+            update.by = display_name(update.author) if update.author_id else update.author_name
+    counts = {
+        "open": len(actions),
+        "overdue": sum(1 for action in actions if action.is_overdue),
+        "proposed_closed": sum(1 for action in actions if action.status == "proposed_closed"),
+        "pending": sum(len(action.pending_proposals) for action in actions),
+    }
+    return render(
+        request,
+        "actions/owner/my_actions.html",
+        {"actions": actions, "counts": counts, "person": person, "today": today},
+    )
+
+
+urlpatterns = [
+    path("actions/mine/", my_actions, name="my-actions"),
+    path("actions/proposals/", proposal_list, name="proposals"),
+    re_path(rf"^actions/{SLUG}/$", action_detail, name="action-detail"),
+    re_path(rf"^actions/{SLUG}/updates/$", action_update_post, name="action-post-update"),
+    re_path(rf"^actions/{SLUG}/propose-closure/$", action_propose_closure, name="action-propose-closure"),
+    re_path(rf"^actions/{SLUG}/ask-target-date/$", action_ask_target_date, name="action-ask-target-date"),
+    re_path(
+        rf"^actions/{SLUG}/proposals/(?P<proposal_id>[0-9]+)/decide/$",
+        proposal_decide_view,
+        name="proposal-decide",
+    ),
+]

@@ -79,4 +79,9 @@ def action_record_meeting_update(
     if (action.status, action.closed_on) != (status, closed_on):
         action.status, action.closed_on = status, closed_on
         action.save(update_fields=["status", "closed_on"])
+    if status == Action.Status.CLOSED:
+        # An owner's closure proposal is settled by the closure at the meeting.
+        from actions.services_owner import proposals_settle_on_close
+
+        proposals_settle_on_close(action=action, by=by, meeting=meeting)
     return update

@@ -305,6 +305,44 @@ MATRIX = {
         get(at(PUBLISHED), committee(200, reader=403)),
     ],
     "minutes:action-history": page(at(DRAFT, action_id="action"), committee(200)),
+    # ---- Action log (actions/log_views.py): actions_visible_to; outsiders get an empty log
+    "actions:action-log": page(at(), everyone(200)),
+    "actions:action-log-csv": page(at(), everyone(200)),  # an outsider gets the header row only
+    "actions:action-log-xlsx": page(at(), everyone(200)),
+    # ---- Action page and owners' self-service (actions/owner_views.py)
+    "actions:action-detail": page(at(slug="slug"), committee(200, reader=200)),
+    "actions:my-actions": page(at(), everyone(200)),
+    "actions:proposals": page(at(), secretariat(200)),
+    # Empty forms: 422 for those who may act. Updates: owners, the secretary and staff.
+    "actions:action-post-update": post_only(
+        at(slug="slug"),
+        answers(reader=403, member=403, owner=INVALID, chair=403, secretary=INVALID, staff=INVALID),
+    ),
+    # Proposals: the action's owners only (the demo's secretary is SECAS; 55/01 is the DCC's).
+    "actions:action-propose-closure": post_only(
+        at(slug="slug"), answers(reader=403, member=403, owner=INVALID, chair=403, secretary=403, staff=403)
+    ),
+    "actions:action-ask-target-date": post_only(
+        at(slug="slug"), answers(reader=403, member=403, owner=INVALID, chair=403, secretary=403, staff=403)
+    ),
+    # Deciding: the committee's secretaries and staff; no decision given -> 422, nothing changed.
+    "actions:proposal-decide": post_only(
+        at(slug="slug", proposal_id="proposal"),
+        answers(reader=403, member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID),
+    ),
+    # ---- Owner links and calendar (actions/link_views.py): the token is the credential, no login
+    "actions:owner-link": [
+        get(at(slug="action_slug", token="owner_token"), everyone(200, anonymous=200)),
+        post(at(slug="action_slug", token="owner_token"), everyone(INVALID, anonymous=INVALID)),  # empty form
+        get(at(slug="action_slug", token="bad_token"), everyone(403, anonymous=403)),
+        post(at(slug="action_slug", token="bad_token"), everyone(403, anonymous=403)),
+    ],
+    "actions:calendar": [
+        *page(at(token="feed_token"), everyone(200, anonymous=200)),  # POST 405 for all
+        get(at(token="bad_token"), everyone(404, anonymous=404)),
+    ],
+    # POST renews the feed token (a change, rolled back per test): 302 back to the page.
+    "actions:calendar-settings": form(at(), shown=everyone(200), posted=everyone(302)),
 }
 
 
@@ -433,6 +471,20 @@ def _build_world():
     # The draft's PDF rendered once, so that each request for it is served from the stored copy.
     meeting_pdf(draft)
 
+    from actions.calendar import calendar_feed_renew
+    from actions.links import owner_link_token
+    from actions.services_owner import proposal_make
+    from minutes.models import Organisation
+
+    action = Action.objects.get(reference="OPSG 55/01")
+    proposal = proposal_make(
+        action=action,
+        kind="target_date",
+        by=users["owner"],
+        note="Later.",
+        proposed_target_on=datetime.date.today() + datetime.timedelta(days=60),
+    )
+
     ids = {
         "item": decision.item_id,
         "outstanding_item": outstanding_item.pk,
@@ -443,6 +495,14 @@ def _build_world():
         "footnote": footnote.pk,
         "open_comment": open_comment.pk,
         "resolved_comment": resolved.pk,
+        "slug": "OPSG-55-01",
+        "action_slug": "OPSG-55-01",
+        "proposal": proposal.pk,
+        "owner_token": owner_link_token(
+            action, Organisation.objects.get(name="DCC"), email="dcc@example.com"
+        ),
+        "bad_token": "not-a-token",
+        "feed_token": calendar_feed_renew(user=users["owner"]),
     }
     return World(users=users, ids=ids)
 

@@ -1,0 +1,92 @@
+"""The action log as CSV and XLSX: the seed's table (Action ID ... Owner) plus status and latest update.
+
+Cells a spreadsheet would read as a formula (= + - @, or a leading tab or carriage
+return) are prefixed with a quote, so that text typed into an action stays text.
+"""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+HEADERS = (
+    "Action ID",
+    "Action",
+    "Date Raised",
+    "Last Target Date",
+    "Revised Target Date",
+    "Owner",
+    "Status",
+    "Latest Update Date",
+    "Latest Update",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "%d/%m/%Y"
+
+
+def inert(text):
+    """`text` as a spreadsheet will show it, never run it."""
+    text = text or ""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def target_dates(action):
+    """(last, revised) as the seed's table prints them: a revision shows the date it replaced."""
+    if action.previous_target_on is None:
+        return action.latest_target_on, None
+    return action.previous_target_on, action.latest_target_on
+
+
+def rows(actions):
+    """One tuple per action (annotated by with_log_columns, owners prefetched): text cells made inert."""
+    for action in actions:
+        last_target_on, revised_target_on = target_dates(action)
+        yield (
+            inert(action.reference),
+            inert(action.text),
+            action.raised_on,
+            last_target_on,
+            revised_target_on,
+            inert(action.owner_names),
+            action.get_status_display(),
+            action.latest_update_on,
+            inert(action.latest_update_text),
+        )
+
+
+def as_csv(actions):
+    """UTF-8 with a byte-order mark (so that Excel reads accents), dates as dd/mm/yyyy."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(HEADERS)
+    for row in rows(actions):
+        writer.writerow(
+            [cell.strftime(DATE_FORMAT) if hasattr(cell, "strftime") else cell or "" for cell in row]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def as_xlsx(actions):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Action log"
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows(actions):
+        # Control characters cannot be stored in XLSX at all: they are dropped.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in row])
+        for cell in sheet[sheet.max_row]:
+            if cell.is_date:
+                cell.number_format = "DD/MM/YYYY"
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text (it is quoted as well)
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHI", (14, 60, 12, 12, 12, 20, 16, 12, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
