@@ -4,12 +4,13 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from actions.models import Action, ActionUpdate, TargetDate
-from minutes.models import Committee, Meeting, Organisation, Person
+from minutes.models import Committee, Organisation, Person
 
 PAGE_SIZES = (25, 50, 100)
 OUTSTANDING = "outstanding"  # the status filter's "open or proposed closed"
@@ -128,8 +129,12 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_status",
     )
     owner = django_filters.ChoiceFilter(label="Owner", empty_label="Any owner", method="filter_owner")
-    meeting = django_filters.ModelChoiceFilter(
-        label="Meeting raised", queryset=Meeting.objects.none(), empty_label="Any meeting"
+    # A reference typed in, not a list: a log of years of meetings would offer thousands.
+    meeting = django_filters.CharFilter(
+        label="Meeting raised",
+        method="filter_meeting",
+        help_text="A meeting reference, e.g. OPSG_55.",
+        validators=[RegexValidator(r"^\s*[A-Za-z0-9]+_\d+\s*$", "Type a meeting reference such as OPSG_55.")],
     )
     overdue = django_filters.BooleanFilter(
         label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
@@ -178,12 +183,6 @@ class ActionFilter(django_filters.FilterSet):
             Committee.objects.all() if user.is_staff else Committee.objects.filter(memberships__user=user)
         )
         self.filters["committee"].queryset = committees.order_by("code")
-        self.filters["meeting"].queryset = (
-            Meeting.objects.filter(actions__in=visible)
-            .select_related("committee")
-            .distinct()
-            .order_by("committee__code", "-number")
-        )
         self.filters["owner"].extra["choices"] = self.owner_choices(visible)
         for form_field in self.form.fields.values():
             if isinstance(form_field.widget, forms.CheckboxInput):
@@ -193,6 +192,10 @@ class ActionFilter(django_filters.FilterSet):
             else:
                 css = "form-control"
             form_field.widget.attrs.setdefault("class", css)
+
+    def filter_meeting(self, queryset, name, value):
+        code, _, number = value.strip().rpartition("_")
+        return queryset.filter(meeting__committee__code__iexact=code, meeting__number=int(number))
 
     @staticmethod
     def owner_choices(visible):

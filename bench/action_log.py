@@ -70,7 +70,7 @@ def main():
         counts = {}
         for size in (25, 100):
             with CaptureQueriesContext(connection) as queries:
-                client.get(f"/actions/?page_size={size}")
+                client.get(f"/actions/?per_page={size}")
             counts[size] = len(queries)
         print(f"queries: page size 25 -> {counts[25]}, page size 100 -> {counts[100]}")
         print(f"worst p95: {worst:.1f} ms (goal <= 100 ms on PostgreSQL)")

@@ -180,9 +180,14 @@ def test_filter_by_owner_organisation_or_person(member_client, world):
 
 
 def test_filter_by_meeting_raised(member_client, world):
-    assert sorted(shown(member_client, f"meeting={world['m10'].pk}")) == ["OPSG 10/01", "OPSG 10/02"]
-    # Another committee's meeting is not a choice.
-    response = member_client.get(f"{LOG}?meeting={world['e'].meeting_id}")
+    assert sorted(shown(member_client, f"meeting={world['m10'].reference}")) == ["OPSG 10/01", "OPSG 10/02"]
+    assert sorted(shown(member_client, f"meeting={world['m10'].reference.lower()}")) == [
+        "OPSG 10/01",
+        "OPSG 10/02",
+    ]
+    # Another committee's meeting shows nothing: its actions are not visible.
+    assert shown(member_client, f"meeting={world['e'].meeting.reference}") == []
+    response = member_client.get(f"{LOG}?meeting=not a reference")
     assert "meeting" in response.context["filter"].form.errors
 
 
