@@ -12,6 +12,15 @@ from django.utils import timezone
 from minutes.models import AgendaItem, EditableMixin, Meeting, Organisation, Person
 
 
+def _word_stem(word):
+    """A crude English stem for the SQLite search: "workshops" finds "workshop", "reporting" "report"."""
+    lowered = word.lower()
+    for suffix in ("ies", "ing", "ed", "es", "s"):
+        if lowered.endswith(suffix) and len(lowered) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 class ActionQuerySet(models.QuerySet):
     def search(self, words):
         """Actions whose reference, text, owners or updates match `words`.
@@ -31,7 +40,7 @@ class ActionQuerySet(models.QuerySet):
             )
         condition = Q()
         for word in words.split():
-            condition &= Q(search_document__icontains=word)
+            condition &= Q(search_document__icontains=_word_stem(word))
         return self.filter(condition | Q(reference__iexact=words))
 
     def open(self):
