@@ -1,10 +1,14 @@
-"""The action log's search: fill the search document; a full-text GIN index on PostgreSQL."""
+"""The action log's search: fill the search document; a full-text GIN index on PostgreSQL.
+
+The indexed expression is the one Django's SearchVector compiles to (with COALESCE),
+so that PostgreSQL uses the index.
+"""
 
 from django.db import migrations
 
 CREATE = (
     "CREATE INDEX IF NOT EXISTS action_search_gin ON actions_action "
-    "USING gin (to_tsvector('english'::regconfig, search_document))"
+    "USING gin (to_tsvector('english'::regconfig, COALESCE(search_document, '')))"
 )
 DROP = "DROP INDEX IF EXISTS action_search_gin"
 
