@@ -63,11 +63,14 @@ def require_role(user, meeting, roles):
     raise PermissionDenied("Your role on this committee does not allow this.")
 
 
+def role_sees_drafts(role):
+    """Drafts (revisions, history) are for the committee's members and staff, not readers."""
+    return role not in (None, Membership.Role.READER)
+
+
 def can_see_revisions(user, meeting):
     """Circulated revisions are drafts: the committee's members and staff may read them, readers may not."""
-    return user.is_authenticated and (
-        user.is_staff or role_of(user, meeting.committee_id) not in (None, "reader")
-    )
+    return user.is_authenticated and (user.is_staff or role_sees_drafts(role_of(user, meeting.committee_id)))
 
 
 def get_meeting_for_revisions(user, reference):

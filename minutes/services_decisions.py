@@ -37,13 +37,21 @@ def _renumber(rows):
 
 
 @transaction.atomic
-def decision_add(*, item, verb, text, approves_minutes_of=None):
-    """Record a decision on `item`, after the ones it already has."""
+def decision_add(*, item, verb, text, approves_minutes_of=None, by=None):
+    """Record a decision on `item`, after the ones it already has.
+
+    A decision that approves earlier minutes moves them to approved (recorded as `by`).
+    """
     item = _locked_item(item.pk)
     position = Decision.objects.filter(item=item).count() + 1
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         item=item, verb=verb, text=text, position=position, approves_minutes_of=approves_minutes_of
     )
+    if approves_minutes_of is not None:
+        from minutes.services import minutes_approve_by_decision
+
+        minutes_approve_by_decision(decision=decision, by=by)
+    return decision
 
 
 @transaction.atomic

@@ -7,7 +7,6 @@ and a plain form post with a redirect back to the item on the drafting page.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minutes.access import get_meeting_for
 from minutes.forms.decisions import DecisionForm, FootnoteForm
 from minutes.models import AgendaItem, Decision, EditConflict, Footnote, ItemKind
-from minutes.services import minutes_approve_by_decision, minutes_awaiting_approval
+from minutes.services import minutes_awaiting_approval
 from minutes.services_decisions import (
     decision_add,
     decision_delete,
@@ -102,15 +101,13 @@ def decision_add_view(request, reference, item_id):
     form = _decision_form(meeting, request.POST, approvable=approvable, auto_id=f"add-decision-{item.pk}-%s")
     if form.is_valid():
         try:
-            with transaction.atomic():
-                decision = decision_add(
-                    item=item,
-                    verb=form.cleaned_data["verb"],
-                    text=form.cleaned_data["text"],
-                    approves_minutes_of=form.cleaned_data.get("approves_minutes_of"),
-                )
-                if decision.approves_minutes_of is not None:
-                    minutes_approve_by_decision(decision=decision, by=request.user)
+            decision = decision_add(
+                item=item,
+                verb=form.cleaned_data["verb"],
+                text=form.cleaned_data["text"],
+                approves_minutes_of=form.cleaned_data.get("approves_minutes_of"),
+                by=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from minutes.access import can_edit_minutes, committees_drafted_by, get_meeting_for, role_of
+from minutes.access import can_edit_minutes, committees_drafted_by, get_meeting_for, role_of, role_sees_drafts
 from minutes.filters import MeetingFilter
 from minutes.models import Meeting
 from minutes.selectors import meeting_minutes
@@ -47,7 +47,7 @@ def meeting_detail(request, reference):
             "role": role,
             "is_secretary": role in ("secretary", "staff"),
             "is_chair": role in ("chair", "staff"),
-            "can_see_revisions": role not in (None, "reader"),
+            "can_see_revisions": role_sees_drafts(role),
             "revisions": list(meeting.revisions.only("number", "created_at", "note").order_by("number")),
             "published_versions": list(meeting.published_versions.defer("pdf").order_by("version")),
             "approved_at": meeting.approved_at_meeting,
