@@ -6,6 +6,7 @@ return) are prefixed with a quote, so that text typed into an action stays text.
 
 import csv
 import io
+import re
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -23,6 +24,9 @@ HEADERS = (
     "Latest Update",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What XML 1.0, so XLSX, cannot hold: openpyxl's control characters, and U+FFFE and U+FFFF
+# (written as they are, they make the whole file unreadable).
+NOT_IN_XLSX = re.compile(f"{ILLEGAL_CHARACTERS_RE.pattern}|[\ufffe\uffff]")
 DATE_FORMAT = "%d/%m/%Y"
 
 
@@ -35,8 +39,8 @@ def inert(text):
 def target_dates(action):
     """(last, revised) as the seed's table prints them: a revision shows the date it replaced."""
     if action.previous_target_on is None:
-        return action.latest_target_on, None
-    return action.previous_target_on, action.latest_target_on
+        return action.due_on, None
+    return action.previous_target_on, action.due_on
 
 
 def rows(actions):
@@ -77,8 +81,8 @@ def as_xlsx(actions):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows(actions):
-        # Control characters cannot be stored in XLSX at all: they are dropped.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in row])
+        # Characters XLSX cannot hold at all (control characters, U+FFFE, U+FFFF) are dropped.
+        sheet.append([NOT_IN_XLSX.sub("", c) if isinstance(c, str) else c for c in row])
         for cell in sheet[sheet.max_row]:
             if cell.is_date:
                 cell.number_format = "DD/MM/YYYY"

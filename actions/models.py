@@ -1,11 +1,12 @@
 """Actions raised at meetings, their owners, target-date history and updates."""
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -21,6 +22,18 @@ def _word_stem(word):
     return word
 
 
+REFERENCE_TYPED = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]*?)[\s_-]*(\d+)\s*/\s*(\d+)\s*$")
+
+
+def typed_reference(words):
+    """The action reference `words` stands for ("opsg 55/1" -> "OPSG 55/01"), or None."""
+    match = REFERENCE_TYPED.match(words)
+    if match is None:
+        return None
+    code, number, sequence = match.groups()
+    return f"{code.upper()} {int(number)}/{int(sequence):02d}"
+
+
 class ActionQuerySet(models.QuerySet):
     def search(self, words):
         """Actions whose reference, text, owners or updates match `words`.
@@ -31,17 +44,22 @@ class ActionQuerySet(models.QuerySet):
         words = (words or "").strip()
         if not words:
             return self
+        # A typed reference also finds its action by the (unique, indexed) reference
+        # column; an equality, so that PostgreSQL combines both indexes.
+        reference = typed_reference(words)
+        queryset = self
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
-            return self.annotate(document=SearchVector("search_document", config="english")).filter(
-                Q(document=SearchQuery(words, config="english", search_type="websearch"))
-                | Q(reference__iexact=words)
-            )
-        condition = Q()
-        for word in words.split():
-            condition &= Q(search_document__icontains=_word_stem(word))
-        return self.filter(condition | Q(reference__iexact=words))
+            queryset = self.annotate(document=SearchVector("search_document", config="english"))
+            condition = Q(document=SearchQuery(words, config="english", search_type="websearch"))
+        else:
+            condition = Q()
+            for word in words.split():
+                condition &= Q(search_document__icontains=_word_stem(word))
+        if reference:
+            condition |= Q(reference=reference)
+        return queryset.filter(condition)
 
     def open(self):
         """Actions not yet closed (open or proposed for closure)."""
@@ -109,6 +127,11 @@ class ActionQuerySet(models.QuerySet):
         return action
 
 
+def closed_last():
+    """0 for an outstanding action, 1 for a closed one: the action log's default order starts so."""
+    return Case(When(status="closed", then=Value(1)), default=Value(0))
+
+
 class Action(EditableMixin, models.Model):
     """An action raised at a meeting, owned by organisations and/or people."""
 
@@ -134,6 +157,11 @@ class Action(EditableMixin, models.Model):
     # Reference, text, owners and updates in one field, for the action log's search
     # (full-text with a GIN index on PostgreSQL, a plain match on SQLite).
     search_document = models.TextField(blank=True, editable=False)
+    # The target date in force (the latest TargetDate step), kept by a signal so the
+    # log filters, sorts and counts on a column, not a subquery per action.
+    due_on = models.DateField("target date in force", null=True, blank=True, editable=False)
+    # The first owner's name (organisations first), by which the log sorts its Owner column.
+    owner_sort = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = ActionQuerySet.as_manager()
 
@@ -141,7 +169,13 @@ class Action(EditableMixin, models.Model):
         ordering = ["raised_on", "sequence", "id"]
         # On PostgreSQL a GIN index over to_tsvector('english', search_document) is made
         # by migration 0004 (SQLite has none; there the log searches with a plain match).
-        indexes = [models.Index(fields=["status", "committee"], name="action_status_committee")]
+        indexes = [
+            models.Index(fields=["status", "committee"], name="action_status_committee"),
+            models.Index(fields=["due_on", "status"], name="action_due_status"),
+            # The log's default order (outstanding first, by target date) read off an index.
+            models.Index(closed_last(), F("due_on"), name="action_closed_last_due"),
+            models.Index(fields=["owner_sort"], name="action_owner_sort"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "sequence"], name="unique_action_sequence"),
             models.CheckConstraint(
@@ -164,13 +198,23 @@ class Action(EditableMixin, models.Model):
             raise ValidationError({"closed_on": "Only a closed action has a closure date: clear it."})
 
     def refresh_search_document(self):
-        """Rebuild the text the action log searches: reference, text, owners, updates."""
-        owners = [o.name for o in self.owner_organisations.all()] + [p.name for p in self.owner_people.all()]
+        """Rebuild what the action log searches and sorts by: the search document
+        (reference, text, owners, updates) and the owner it sorts by."""
+        organisations = sorted(o.name for o in self.owner_organisations.all())
+        people = sorted(p.name for p in self.owner_people.all())
         updates = list(self.updates.values_list("text", flat=True))
-        document = "\n".join([self.reference, self.text, " ".join(owners), *updates])
-        if document != self.search_document:
-            type(self).objects.filter(pk=self.pk).update(search_document=document)
-            self.search_document = document
+        document = "\n".join([self.reference, self.text, " ".join(organisations + people), *updates])
+        owner_sort = (organisations or people or [""])[0][:200]
+        if (document, owner_sort) != (self.search_document, self.owner_sort):
+            type(self).objects.filter(pk=self.pk).update(search_document=document, owner_sort=owner_sort)
+            self.search_document, self.owner_sort = document, owner_sort
+
+    def refresh_due_on(self):
+        """Store the target date in force (the latest step of the history) in `due_on`."""
+        latest = self.target_dates.order_by("-recorded_at", "-id").values_list("target_on", flat=True).first()
+        if latest != self.due_on:
+            type(self).objects.filter(pk=self.pk).update(due_on=latest)
+            self.due_on = latest
 
     @staticmethod
     def format_reference(meeting, sequence):

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from actions.access import reference_slug
 from actions.links import absolute_url, owner_link_url
-from actions.models import Action, ReminderSent, TargetDate
+from actions.models import Action, ReminderSent
 from minutes.models import Membership, Person
 
 DUE_SOON_DAYS = 7
@@ -53,10 +53,9 @@ class ReminderSummary:
 
 def actions_to_remind(today):
     """Open actions whose target date in force is on or before today + 7 days, with it as `target_on`."""
-    latest = TargetDate.objects.filter(action=OuterRef("pk")).order_by("-recorded_at", "-id")
     return (
         Action.objects.open()
-        .annotate(target_on=Subquery(latest.values("target_on")[:1]))
+        .annotate(target_on=F("due_on"))
         .filter(target_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
         .select_related("committee")
         .prefetch_related("owner_organisations", "owner_people__user")

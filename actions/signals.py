@@ -1,9 +1,10 @@
-"""Keep each action's search document in step with its text, owners and updates."""
+"""Keep each action's search document (text, owners, updates) and target date in force in step."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from actions.models import Action, ActionUpdate
+from actions.models import Action, ActionUpdate, TargetDate
+from minutes.models import Organisation, Person
 
 
 @receiver(post_save, sender=Action)
@@ -26,3 +27,29 @@ def update_changed(sender, instance, raw=False, **kwargs):
 def owners_changed(sender, instance, action, reverse=False, **kwargs):
     if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Action):
         instance.refresh_search_document()
+
+
+@receiver(post_save, sender=TargetDate)
+@receiver(post_delete, sender=TargetDate)
+def target_date_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        action = Action.objects.filter(pk=instance.action_id).first()
+        if action is not None:
+            action.refresh_due_on()
+
+
+@receiver(pre_save, sender=Organisation)
+@receiver(pre_save, sender=Person)
+def owner_saving(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk is not None:
+        instance._name_before = sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+
+
+@receiver(post_save, sender=Organisation)
+@receiver(post_save, sender=Person)
+def owner_saved(sender, instance, raw=False, created=False, **kwargs):
+    # A renamed owner: the actions it owns are found and sorted by the new name.
+    if raw or created or getattr(instance, "_name_before", instance.name) == instance.name:
+        return
+    for action in instance.actions.prefetch_related("owner_organisations", "owner_people"):
+        action.refresh_search_document()

@@ -357,8 +357,8 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_rows(member_clie
 def test_the_current_target_date_is_the_latest_recorded(member_client, world, today):
     rows = {a.reference: a for a in member_client.get(LOG).context["page"].object_list}
     for reference, action in rows.items():
-        assert action.latest_target_on == Action.objects.get(reference=reference).current_target_on
-    assert rows["OPSG 10/02"].latest_target_on == today - DAY
+        assert action.due_on == Action.objects.get(reference=reference).current_target_on
+    assert rows["OPSG 10/02"].due_on == today - DAY
 
 
 def test_a_new_user_with_only_a_person_sees_nothing(client, world):

@@ -16,6 +16,10 @@ COMMITTEES = [
     ("LDPAB", "Load Test Performance Assurance Board"),
     ("LDSMK", "Load Test SMKI Policy Group"),
 ]
+HISTORY_YEARS = 15
+CADENCE_DAYS = 14
+# Share of actions closed once their target date is 120 days past: a few stay open for years.
+CLOSED_WHEN_OLD = 0.97
 ORGANISATIONS = ["DCC", "SECAS", "BEIS"] + [f"Supplier {n:02d}" for n in range(1, 31)]
 VERBS = [
     "provide",
@@ -67,23 +71,31 @@ class Command(BaseCommand):
             people = Person.objects.bulk_create(
                 Person(name=f"Owner {n:04d}", organisation=rng.choice(organisations)) for n in range(400)
             )
+            # Fortnightly meetings ending today, never more than HISTORY_YEARS of them per
+            # committee: a larger data set has more committees, not meetings in the future.
+            meetings_needed = -(-actions // actions_per_meeting)
+            most_per_committee = HISTORY_YEARS * 365 // CADENCE_DAYS
+            committee_count = max(len(COMMITTEES), -(-meetings_needed // most_per_committee))
             committees = []
-            for code, name in COMMITTEES:
+            for position in range(committee_count):
+                if position < len(COMMITTEES):
+                    code, name = COMMITTEES[position]
+                else:
+                    code, name = f"LDX{position + 1:02d}", f"Load Test Working Group {position + 1}"
                 committee = Committee.objects.create(code=code, name=name, decision_name=f"The {code}")
                 SeatCategory.objects.create(committee=committee, name="Members", position=1)
                 committees.append(committee)
-            meetings_needed = -(-actions // actions_per_meeting)
             per_committee = -(-meetings_needed // len(committees))
-            start = datetime.date(2012, 1, 9)
+            today = datetime.date.today()
             meetings = []
-            for committee in committees:
+            for position, committee in enumerate(committees):
                 for number in range(1, per_committee + 1):
+                    days_ago = CADENCE_DAYS * (per_committee - number) + position % CADENCE_DAYS
                     meetings.append(
                         Meeting(
                             committee=committee,
                             number=number,
-                            held_on=start
-                            + datetime.timedelta(days=14 * number + committees.index(committee)),
+                            held_on=today - datetime.timedelta(days=days_ago),
                             location="Teleconference",
                             minutes_status=Meeting.Status.DRAFT,
                             last_action_sequence=actions_per_meeting,
@@ -106,7 +118,7 @@ class Command(BaseCommand):
                 sequence = made % per_meeting + 1
                 text = f"{rng.choice(['The DCC', 'SECAS', 'The owner'])} to {rng.choice(VERBS)} {rng.choice(SUBJECTS)}."
                 target = meeting.held_on + datetime.timedelta(days=rng.choice([14, 28, 56, 90]))
-                closed = target < today - datetime.timedelta(days=120) and rng.random() < 0.9
+                closed = target < today - datetime.timedelta(days=120) and rng.random() < CLOSED_WHEN_OLD
                 chunk.append(
                     (
                         Action(
@@ -120,6 +132,7 @@ class Command(BaseCommand):
                             if closed
                             else rng.choice(["open", "open", "proposed_closed"]),
                             closed_on=target if closed else None,
+                            due_on=target,
                         ),
                         target,
                     )
@@ -153,9 +166,10 @@ class Command(BaseCommand):
                         )
                     )
                 action.search_document = "\n".join([action.reference, action.text, " ".join(names), *texts])
+                action.owner_sort = organisation.name  # an organisation always owns a generated action
             Action.owner_organisations.through.objects.bulk_create(owners_org, batch_size=batch)
             Action.owner_people.through.objects.bulk_create(owners_person, batch_size=batch)
             TargetDate.objects.bulk_create(targets, batch_size=batch)
             ActionUpdate.objects.bulk_create(updates, batch_size=batch)
-            Action.objects.bulk_update(created, ["search_document"], batch_size=batch)
+            Action.objects.bulk_update(created, ["search_document", "owner_sort"], batch_size=batch)
             self.stdout.write(f"{made:,} actions")
