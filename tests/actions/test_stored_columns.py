@@ -2,11 +2,9 @@
 follows the target-date history; the owner it sorts by (owner_sort) follows the owners."""
 
 import datetime
-
-import pytest
-
 import importlib
 
+import pytest
 from django.db import connection
 
 from actions.models import Action
