@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format check clean
+.PHONY: run test bench two-processes lint format check clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,8 @@ $(BIN)/.installed: requirements.txt
 
 venv: $(BIN)/.installed
 
+# DEMO_MODE: the demo users need no second factor (set DEMO_MODE=0 to try two-factor as it runs in production).
+run: export DEMO_MODE ?= 1
 run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
@@ -26,7 +28,12 @@ test: $(BIN)/.installed
 	CONN_MAX_AGE=0 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(BIN)/.installed
-	@for script in bench/[!_]*.py; do case $$script in *_urls.py) continue;; esac; echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do case $$script in *_urls.py|*/two_processes.py) continue;; esac; echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Two gunicorn instances on one fresh PostgreSQL database (DATABASE_URL, default
+# postgres://postgres@127.0.0.1:5432/opsg_two_processes; dropped and created again).
+two-processes: $(BIN)/.installed
+	$(BIN)/python bench/two_processes.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -86,7 +86,10 @@ def owner_link(request, slug, token):
 @require_safe
 def calendar_feed(request, token):
     """A user's iCal feed; the secret token in the URL is the only credential."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    # A NUL cannot be in a token, and PostgreSQL refuses it in a query.
+    feed = (
+        None if "\x00" in token else CalendarFeed.objects.select_related("user").filter(token=token).first()
+    )
     if feed is None or not feed.user.is_active:
         raise Http404("No such calendar.")
     response = HttpResponse(user_calendar(feed.user), content_type="text/calendar; charset=utf-8")

@@ -33,8 +33,9 @@ class MeetingFilter(django_filters.FilterSet):
         value = value.strip()
         code, sep, number = value.rpartition("_")
         condition = Q(location__icontains=value) | Q(items__title__icontains=value)
-        if value.isdigit():
+        # ASCII digits only: "²".isdigit() is true but int("²") fails.
+        if value.isascii() and value.isdigit():
             condition |= Q(number=int(value))
-        if sep and number.isdigit():
+        if sep and number.isascii() and number.isdigit():
             condition |= Q(committee__code__iexact=code, number=int(number))
         return queryset.filter(condition).distinct()

@@ -334,7 +334,8 @@ class MeetingQuerySet(models.QuerySet):
 
     def get_by_reference(self, reference):
         code, sep, number = reference.rpartition("_")
-        if not sep or not number.isdigit():
+        # ASCII digits only ("²".isdigit() is true, int("²") fails); no NUL, which PostgreSQL refuses.
+        if not sep or not (number.isascii() and number.isdigit()) or "\x00" in code:
             raise self.model.DoesNotExist(f"{reference!r} is not a meeting reference such as OPSG_55.")
         return self.get(committee__code=code, number=int(number))
 

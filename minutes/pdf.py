@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from weasyprint import HTML, URLFetcher
 from weasyprint import __version__ as weasyprint_version
@@ -55,6 +56,18 @@ class StaticFilesOnly(URLFetcher):
         return static_response(url)
 
 
+def static_file_path(relative):
+    """The file behind a static URL path: a source file (finders), or, in production, a
+    collected one such as "css/print.e261178cf9fa.css" that only the storage knows."""
+    path = finders.find(relative)
+    if path is None and staticfiles_storage.exists(relative):
+        try:
+            path = staticfiles_storage.path(relative)
+        except NotImplementedError:  # a remote storage: no local file to read
+            return None
+    return path
+
+
 def static_response(url):
     prefix = APP_ORIGIN + "/" + settings.STATIC_URL.strip("/") + "/"
     if not url.startswith(prefix):
@@ -62,7 +75,7 @@ def static_response(url):
     relative = unquote(urlsplit(url).path)[len(urlsplit(prefix).path) :]
     if not relative or ".." in relative.split("/") or relative.startswith("/"):
         raise RefusedURL(f"Refused to load {url[:200]!r}.")
-    path = finders.find(relative)
+    path = static_file_path(relative)
     if path is None:
         raise RefusedURL(f"No static file {relative!r}.")
     with open(path, "rb") as file:

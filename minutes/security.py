@@ -4,8 +4,10 @@ A password is never logged. What a visitor typed (a username, a path) is logged
 with repr(), so that it cannot forge lines of its own in the log.
 """
 
+import ipaddress
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 logger = logging.getLogger("minutes.security")
@@ -20,8 +22,48 @@ def current_request():
     return getattr(HistoricalRecords.context, "request", None)
 
 
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or behind `PROXY_COUNT` reverse proxies, the address
+    the outermost proxy saw (the PROXY_COUNT-th entry of X-Forwarded-For from the right).
+
+    Entries further left were sent by the client and are never trusted. Also axes'
+    `AXES_CLIENT_IP_CALLABLE`, so that login lockouts count per real client.
+    """
+    if request is None:
+        return ""
+    address = request.META.get("REMOTE_ADDR", "")
+    count = getattr(settings, "PROXY_COUNT", 0)
+    if count > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= count:
+            try:
+                return str(ipaddress.ip_address(forwarded[-count]))
+            except ValueError:
+                pass
+    return address
+
+
+def axes_client_ip(request):
+    """`AXES_CLIENT_IP_CALLABLE`: the client's address, None when unknown."""
+    return client_ip(request) or None
+
+
+def axes_username(request, credentials=None):
+    """`AXES_USERNAME_CALLABLE`: the username tried, as axes finds it, cut to the 255 characters
+    it stores (a longer one, which no account has, would fail to save), without NUL characters."""
+    field = get_user_model().USERNAME_FIELD
+    if credentials:
+        username = credentials.get(field)
+    elif request is not None:
+        username = getattr(request, "data", request.POST).get(field)
+    else:
+        username = None
+    return None if username is None else str(username).replace("\x00", "")[:255]
+
+
 def remote_address(request):
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return client_ip(request)
 
 
 def _who(user):
@@ -68,4 +110,16 @@ def log_refused(request, reason, *, user=None):
             "remote_addr": address,
             "reason": reason,
         },
+    )
+
+
+def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
+    """Receiver of axes' `user_locked_out`: a username and address refused after too many failures."""
+    username = str(username or "")[:MAX_LOGGED]
+    address = ip_address or remote_address(request)
+    logger.warning(
+        "Login locked out for username %r from %s after too many failed attempts",
+        username,
+        address or "an unknown address",
+        extra={"event": "login_locked_out", "username_tried": username, "remote_addr": address},
     )

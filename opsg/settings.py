@@ -5,6 +5,7 @@ value through the environment (see README, "Production").
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -33,8 +34,9 @@ def envlist(name, default=""):
 
 
 DEBUG = envbool("DEBUG", True)
-# The fallback key is only for a local try-out; production must set SECRET_KEY.
-SECRET_KEY = env("SECRET_KEY") or "insecure-local-try-out-key-do-not-use-in-production"
+# The fallback key is only for a local try-out; production must set SECRET_KEY. Its
+# "django-insecure-" prefix makes `check --deploy` fail (security.W009) when it is not set.
+SECRET_KEY = env("SECRET_KEY") or "django-insecure-local-try-out-key-do-not-use-in-production"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
@@ -51,6 +53,12 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    # Login throttling and two-factor authentication (TOTP, backup tokens as recovery codes).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
     "minutes",
     "actions",
 ]
@@ -58,14 +66,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Early, so that answers made by the middleware below (a bad Host's 400) are covered too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "minutes.session_limits.SessionLimitsMiddleware",
+    "minutes.two_factor.TwoFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "opsg.urls"
@@ -107,15 +122,50 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-LOGIN_URL = "login"
+LOGIN_URL = "login"  # two-factor's login wizard (minutes/two_factor.py) at /accounts/login/
 LOGIN_REDIRECT_URL = "minutes:meeting-list"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking it
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sessions end 12 hours after login whatever the activity, a staff user's after 30
+# minutes without a request (minutes/session_limits.py).
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_ABSOLUTE_AGE = 12 * 60 * 60
+SESSION_STAFF_IDLE_AGE = 30 * 60
+
+# Login throttling (django-axes, in the database so that it holds across processes):
+# 5 failures for one username from one address lock that pair out for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Attempts during a lockout do not extend it: it ends 15 minutes after the 5th failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address: REMOTE_ADDR, or behind PROXY_COUNT reverse proxies that append to
+# X-Forwarded-For, the address the outermost one saw (minutes/security.py).
+PROXY_COUNT = envint("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "minutes.security.axes_client_ip"
+AXES_USERNAME_CALLABLE = "minutes.security.axes_username"  # cut to what axes stores
+
+# Two-factor authentication (minutes/two_factor.py): required of secretaries, chairs and
+# staff. DEMO_MODE (on in `make run`) exempts the demo users of `load_demo`.
+DEMO_MODE = envbool("DEMO_MODE", False)
+TWO_FACTOR_PATCH_ADMIN = True  # the admin's login page sends to ours
+OTP_TOTP_ISSUER = "Minutes & Actions"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", "Europe/London")
@@ -170,11 +220,32 @@ SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 
+# Headers on every response (tests/test_security_headers.py). Scripts and styles come
+# from our own static files only: no inline <script>, event handler attributes,
+# style attributes or eval (htmx is told so in base.html's htmx-config).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
-    # Failed logins and refused accesses (minutes/security.py) are kept whatever LOG_LEVEL says.
-    "loggers": {"minutes.security": {"level": "INFO"}},
+    # Failed logins, lockouts, ended sessions and refused accesses (minutes/security.py) are kept
+    # whatever LOG_LEVEL says; so are axes' warnings.
+    "loggers": {"minutes.security": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }

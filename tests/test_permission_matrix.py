@@ -75,8 +75,9 @@ INVALID = 422  # the form comes back with its errors; nothing was saved
 # Patterns with no entry on purpose, and why.
 EXCLUDED = {
     "admin": "the admin site (its own namespace): Django's staff-only permission system",
+    "two_factor": "two-factor authentication (its own namespace): each user's own settings (tests/test_two_factor.py)",
     "favicon.ico": "a permanent redirect to a static file, the same for everyone",
-    "login": "Django's auth view: the page everybody is sent to",
+    "login": "the login page (two-factor's login wizard): the page everybody is sent to",
     "logout": "Django's auth view",
     "password_change": "Django's auth view",
     "password_change_done": "Django's auth view",
@@ -85,7 +86,7 @@ EXCLUDED = {
     "password_reset_confirm": "Django's auth view",
     "password_reset_complete": "Django's auth view",
 }
-EXCLUDED_NAMESPACES = {"admin"}
+EXCLUDED_NAMESPACES = {"admin", "two_factor"}
 
 
 # ---- Who gets what: the role → answer maps ------------------------------------------

@@ -147,6 +147,18 @@ def item_add_view(request, reference):
             form.add_error(None, error)
         else:
             return _agenda(request, meeting, anchor=f"item-{item.pk}")
+    else:
+        # The errors go next to the "add" form the post came from, which the page finds by its
+        # parent; a parent that is not an item of this agenda (a tampered or stale page) would
+        # hide them: then they go to the agenda's own "add" form, as above.
+        parent = form.cleaned_data.get("parent")
+        known = parent and AgendaItem.objects.filter(pk=parent, meeting=meeting, parent=None).exists()
+        data = request.POST.copy()
+        data["parent"] = str(parent) if known else ""
+        form = ItemAddForm(data)
+        form.is_valid()
+        if not known and request.POST.get("parent", "").strip():
+            form.add_error(None, "The item to add this under was not found: reload the page and try again.")
     # The whole agenda (or page) again, with the typed title and the error in place.
     context = {**drafting_context(meeting), "add_form": form}
     template = "minutes/drafting/_agenda.html" if request.htmx else "minutes/meeting_draft.html"

@@ -13,15 +13,35 @@ from minutes.models import Membership, TransitionRefused
 
 SECRETARY = [Membership.Role.SECRETARY]
 CHAIR = [Membership.Role.CHAIR]
+NOTE_MAX_LENGTH = 500  # the note fields' maxlength on the meeting page
+
+
+def _typed(request, name, label):
+    """(text, refusal): a note typed into a life-cycle form, trimmed, and why it cannot be stored ("" if it can).
+
+    The database refuses NUL characters in text; the page's fields hold 500 characters.
+    """
+    text = request.POST.get(name, "").strip()
+    if "\x00" in text:
+        return text, f"The {label} contains a null character, which cannot be saved: nothing was done."
+    if len(text) > NOTE_MAX_LENGTH:
+        return (
+            text,
+            f"Keep the {label} under {NOTE_MAX_LENGTH} characters (it has {len(text)}): nothing was done.",
+        )
+    return text, ""
 
 
 def _back(meeting):
     return redirect(reverse("minutes:meeting-detail", args=[meeting.reference]) + "#life-cycle")
 
 
-def _transition(request, reference, roles, run, done_message):
+def _transition(request, reference, roles, run, done_message, refusal=""):
     meeting = get_meeting_for(request.user, reference)
     require_role(request.user, meeting, roles)
+    if refusal:
+        messages.error(request, refusal)
+        return _back(meeting)
     try:
         result = run(meeting)
     except TransitionRefused as error:
@@ -34,7 +54,7 @@ def _transition(request, reference, roles, run, done_message):
 @require_POST
 @login_required
 def circulate(request, reference):
-    note = request.POST.get("note", "").strip()
+    note, refusal = _typed(request, "note", "note to reviewers")
 
     def run(meeting):
         revision = meeting.circulate(by=request.user, note=note)
@@ -52,13 +72,14 @@ def circulate(request, reference):
             f"{meeting.reference} revision {result[0].number} is circulated; "
             f"{result[1]} reviewer{'s' if result[1] != 1 else ''} e-mailed."
         ),
+        refusal,
     )
 
 
 @require_POST
 @login_required
 def reopen(request, reference):
-    note = request.POST.get("note", "").strip()
+    note, refusal = _typed(request, "note", "note")
     return _transition(
         request,
         reference,
@@ -67,19 +88,22 @@ def reopen(request, reference):
         lambda meeting, _: (
             f"{meeting.reference} is a draft again: edit it, then circulate the next revision."
         ),
+        refusal,
     )
 
 
 @require_POST
 @login_required
 def sign_off(request, reference):
-    note = request.POST.get("note", "").strip() or "Approved by the chair's sign-off."
+    note, refusal = _typed(request, "note", "note")
+    note = note or "Approved by the chair's sign-off."
     return _transition(
         request,
         reference,
         CHAIR,
         lambda meeting: meeting.approve(by=request.user, note=note),
         lambda meeting, _: f"The minutes of {meeting.reference} are approved by your sign-off.",
+        refusal,
     )
 
 
@@ -100,7 +124,7 @@ def publish(request, reference):
 @require_POST
 @login_required
 def amend(request, reference):
-    reason = request.POST.get("reason", "").strip()
+    reason, refusal = _typed(request, "reason", "reason for the amendment")
     return _transition(
         request,
         reference,
@@ -109,6 +133,7 @@ def amend(request, reference):
         lambda meeting, _: (
             f"{meeting.reference} is open for an amendment; the published versions stay available."
         ),
+        refusal,
     )
 
 

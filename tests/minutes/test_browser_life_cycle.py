@@ -10,6 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from minutes.models import Meeting, PublishedMinutes
+from tests.auth_helpers import log_in_through_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,10 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def as_user(browser, live_server, username):
     page = browser.new_context().new_page()
     page.emulate_media(reduced_motion="reduce")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("minutes-demo")
-    page.get_by_role("button", name="Log in").click()
+    # With the code from the authenticator app for the secretary and the chair.
+    log_in_through_form(page, live_server.url, username, "minutes-demo")
     expect(page.get_by_role("heading", name="Meetings")).to_be_visible()
     return page
 

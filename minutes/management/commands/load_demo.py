@@ -2,6 +2,7 @@
 
 import os
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.management.base import BaseCommand
@@ -29,3 +30,13 @@ class Command(BaseCommand):
             # (The hasher function, unlike User.check_password, never re-saves the hash.)
             shown = password if check_password(password, hashes[username]) else "(changed since created)"
             self.stdout.write(f"{username} / {shown} / {roles[username].label}")
+        if settings.DEMO_MODE:
+            self.stdout.write(
+                "DEMO_MODE is on: the demo users log in without two-factor authentication "
+                "(they may still set it up from the user menu)."
+            )
+        else:
+            self.stdout.write(
+                "DEMO_MODE is off: secretary and chair must set up two-factor authentication "
+                "(an authenticator app) at their first login."
+            )
