@@ -334,6 +334,12 @@ def _saved_outstanding(w):
     return {f"outstanding-{w.outstanding_item.pk}-{w.outstanding_action.pk}-text": update.text}
 
 
+def _sign_off_note(w):
+    note = _latest(MinutesTransition, meeting=w.circulated).note
+    # For a blank note the app writes its own.
+    return {} if note == "Approved by the chair's sign-off." else {"note": note}
+
+
 def _note_of(model, filters):
     return lambda w: {"note": _latest(model, **filters(w)).note}
 
@@ -555,7 +561,7 @@ FORMS = {
             "chair",
             f_sign_off,
             text=("note",),
-            saved=_note_of(MinutesTransition, lambda w: {"meeting": w.circulated}),
+            saved=_sign_off_note,
             models=LIFE_CYCLE,
             both=False,
             refused_redirect=True,

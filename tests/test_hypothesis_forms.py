@@ -48,7 +48,7 @@ SHORT_CORPUS = [value for value in CORPUS_VALUES if len(value) <= 1000]
 
 hostile_text = st.one_of(
     # Hypothesis' own text (NUL comes from the branches below, so that most examples are saved).
-    st.text(alphabet=st.characters(exclude_characters="\x00"), min_size=1, max_size=300),
+    st.text(alphabet=st.characters(exclude_characters="\x00"), min_size=1, max_size=120),
     st.sampled_from(SHORT_CORPUS),
     st.builds(
         lambda before, value, after: before + value + after,
