@@ -22,10 +22,13 @@ run: $(BIN)/.installed
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Uses DATABASE_URL when set (PostgreSQL in CI), an SQLite file otherwise.
+# Uses DATABASE_URL when set (PostgreSQL in CI), an SQLite file otherwise. The tests run
+# in TEST_WORKERS processes (pytest-xdist; one per core by default), a test file per
+# process, each with its own test database and browser; TEST_WORKERS=0 runs them in one.
+TEST_WORKERS ?= auto
 test: $(BIN)/.installed
 	# No persistent connections: live-server threads must not hold the test database open.
-	CONN_MAX_AGE=0 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+	CONN_MAX_AGE=0 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(BIN)/.installed
 	@for script in bench/[!_]*.py; do case $$script in *_urls.py|*/two_processes.py) continue;; esac; echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote_from_bytes
 
-CORPUS_FILE = Path(__file__).parent / "data" / "hostile_strings.txt"
+DATA = Path(__file__).parent / "data"
 LONG = 100_000
 
 
@@ -35,29 +35,36 @@ def _decode(line):
     return codecs.decode(line.encode("ascii"), "unicode_escape")
 
 
+def _read(name):
+    values = []
+    for number, line in enumerate((DATA / name).read_text(encoding="ascii").splitlines(), start=1):
+        if line and line != "#" and not line.startswith("# "):
+            values.append((f"{name}:{number}", _decode(line)))
+    return values
+
+
 def load_corpus():
-    """[(label, value)]: the file's strings, the empty and blank strings, and the long ones."""
-    corpus = []
-    for number, line in enumerate(CORPUS_FILE.read_text(encoding="ascii").splitlines(), start=1):
-        if not line or line == "#" or line.startswith("# "):
-            continue
-        corpus.append((f"line {number}", _decode(line)))
-    corpus += [
+    """(core, more): [(label, value)] of the two corpus files, with the strings they cannot hold."""
+    core = _read("hostile_strings.txt") + [
         ("empty", ""),
         ("blank", " \t\r\n "),
         ("long ascii", "A" * LONG),
         ("long script", ("<script>alert(1)</script>" * (LONG // 25 + 1))[:LONG]),
-        ("long words", ("word " * (LONG // 5 + 1))[:LONG]),
         ("long astral", "\U0001f600" * LONG),
+    ]
+    more = _read("hostile_markup.txt") + [
+        ("long words", ("word " * (LONG // 5 + 1))[:LONG]),
         ("long bidi", ("\u202eabc\u2066" * (LONG // 5 + 1))[:LONG]),
     ]
-    return corpus
+    return core, more
 
 
-CORPUS = load_corpus()
+CORE, MORE = load_corpus()
+CORPUS = CORE + MORE
+# Every kind of hostile text: sent through every field of every form.
+CORE_VALUES = [value for _label, value in CORE]
+# The core and more ways of writing markup: the minutes text, the saved pages, Hypothesis.
 CORPUS_VALUES = [value for _label, value in CORPUS]
-# Short strings: for fields that are not free text (dates, choices, ids, tokens).
-SHORT_VALUES = [value for value in CORPUS_VALUES if len(value) <= 200]
 
 
 def wire(value):
@@ -217,9 +224,17 @@ def needle(text, size=40):
     return squash(text)[:size]
 
 
+_MIRRORED = str.maketrans(")]}>", "([{<")
+
+
 def visible(text):
-    """`text` as compared with a PDF's: its printable ASCII characters only, no spaces."""
-    return "".join(c for c in text if c.isascii() and c.isprintable() and not c.isspace())
+    """`text` as compared with a PDF's: its printable ASCII characters only, no spaces.
+
+    Brackets count as their opening half: next to right-to-left text (the corpus has bidi
+    controls) a PDF may show "]" mirrored, as "[".
+    """
+    kept = "".join(c for c in text if c.isascii() and c.isprintable() and not c.isspace())
+    return kept.translate(_MIRRORED)
 
 
 def visible_needle(text, size=30):

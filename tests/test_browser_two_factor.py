@@ -42,7 +42,9 @@ def test_a_secretary_sets_up_two_factor_and_logs_in_with_a_code(page, live_serve
     page.get_by_role("button", name="Next").click()
     qr = page.get_by_role("img", name="QR code to scan with your authenticator app")
     expect(qr).to_be_visible()
-    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")  # served by the app
+    # Served by the app: wait for it to load (visible comes first), then it must have pixels.
+    page.wait_for_function("image => image.complete", arg=qr.element_handle())
+    assert qr.evaluate("image => image.naturalWidth > 0")
     assert_accessible(page)
     secret = page.locator("#totp-secret").inner_text().strip()
     code = f"{hotp(base64.b32decode(secret), int(time.time()) // 30):06d}"

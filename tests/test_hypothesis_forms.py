@@ -6,7 +6,9 @@ strings inside generated text), now and then one of its other fields (dates,
 choices, ids, tokens) a hostile value too, posted as a plain form or with htmx.
 Every example must give no server error, nothing active in the answer, and either
 the value stored as sent (trimmed; the minutes text sanitised) or a refusal that
-says why and changes nothing: the checks of tests/hostile_forms.py.
+says why: the checks of tests/hostile_forms.py (that a refusal changes nothing is
+checked for the corpus by tests/test_hostile_input.py, and here for the posts
+refused with a redirect, where only the tables tell a refusal from a success).
 
 The login form, the action log's filters and the meetings list's search are
 driven the same way. Each example runs in a savepoint rolled back after it, so
@@ -15,6 +17,7 @@ module). Hypothesis is derandomised and keeps no example database: the same
 examples every run, in CI as here.
 """
 
+import os
 import time
 
 import pytest
@@ -28,7 +31,9 @@ from tests.hostile_support import CORPUS_VALUES, build_world, csv_problems, send
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 200
+# At least 200 examples per form (issue 7). CI's second pass, on SQLite, sets fewer
+# (HYPOTHESIS_EXAMPLES in .ci/run): the 200 run on PostgreSQL, the production database.
+EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES") or 200)
 HYPOTHESIS = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -151,7 +156,7 @@ def test_generated_text_through_each_form(as_user, world, label):
     def example(case):
         form, values, htmx = case
         known = len(outcome.problems)
-        post_one(client, world, form, values, outcome, htmx=htmx)
+        post_one(client, world, form, values, outcome, htmx=htmx, unchanged=False)
         found = outcome.problems[known:]
         del outcome.problems[known:]
         # Fail the example itself, so that Hypothesis shrinks it to the smallest failing input.
