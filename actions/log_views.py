@@ -84,7 +84,6 @@ def action_log(request):
     for action in page.object_list:
         action.url = action_url(action)
         action.last_target_on, action.revised_target_on = exports.target_dates(action)
-    figures = chart.owner_figures(log.qs, today)
     sort = log.form.cleaned_data.get("sort") if log.is_valid() else None
     return render(
         request,
@@ -94,13 +93,36 @@ def action_log(request):
             "page": page,
             "query": _query(request).urlencode(),
             "export_query": _query(request, without=("per_page",)).urlencode(),
+            "chart_query": _query(request, without=CHART_IGNORES).urlencode(),
             "counts": counts,
-            "figures": figures,
-            "chart": chart.chart(figures),
             "sort_links": sort_links(request, (sort or [""])[0]),
             "today": today,
         },
     )
+
+
+# What the chart does not depend on: it follows the filters, not the table's order or page.
+CHART_IGNORES = ("sort", "per_page")
+
+
+@require_safe
+@login_required
+def action_log_chart(request):
+    """The log's picture, for the same filters: open and overdue actions per owner, by age.
+
+    The log page fetches it once the table is there (htmx), so that the rows a person came
+    for are not kept waiting by the aggregates over every owner; without JavaScript, the
+    page links here and this is a page of its own.
+    """
+    log = action_log_filter(request)
+    figures = chart.owner_figures(log.qs, log.today)
+    context = {
+        "figures": figures,
+        "chart": chart.chart(figures),
+        "log_query": _query(request).urlencode(),
+    }
+    template = "actions/log/_chart.html" if request.htmx else "actions/log/chart_page.html"
+    return render(request, template, context)
 
 
 def _export(request, render_as, content_type, extension):
@@ -136,6 +158,7 @@ def action_log_xlsx(request):
 
 urlpatterns = [
     path("actions/", action_log, name="action-log"),
+    path("actions/chart/", action_log_chart, name="action-log-chart"),
     path("actions/export.csv", action_log_csv, name="action-log-csv"),
     path("actions/export.xlsx", action_log_xlsx, name="action-log-xlsx"),
 ]

@@ -423,6 +423,11 @@ GET_FORMS = {
         ("q", "committee", "minutes_status", "kind", "page"),
     ),
     "actions:action-log": ("secretary", lambda w: url("actions:action-log"), LOG_FILTERS),
+    "actions:action-log-chart": (
+        "secretary",
+        lambda w: url("actions:action-log-chart"),
+        ("q", "owner", "status", "target_to"),
+    ),
     "actions:action-log-csv": (
         "secretary",
         lambda w: url("actions:action-log-csv"),

@@ -308,6 +308,7 @@ MATRIX = {
     "minutes:action-history": page(at(DRAFT, action_id="action"), committee(200)),
     # ---- Action log (actions/log_views.py): actions_visible_to; outsiders get an empty log
     "actions:action-log": page(at(), everyone(200)),
+    "actions:action-log-chart": page(at(), everyone(200)),  # an outsider gets "no open actions"
     "actions:action-log-csv": page(at(), everyone(200)),  # an outsider gets the header row only
     "actions:action-log-xlsx": page(at(), everyone(200)),
     # ---- Action page and owners' self-service (actions/owner_views.py)

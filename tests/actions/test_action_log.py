@@ -23,6 +23,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 LOG = reverse("actions:action-log")
+CHART = reverse("actions:action-log-chart")
 DAY = datetime.timedelta(days=1)
 
 
@@ -106,7 +107,7 @@ def test_an_outsider_sees_an_empty_log(client, users, world):
     assert list(response.context["page"].object_list) == []
     assert "No actions match these filters." in response.content.decode()
     assert response.context["counts"]["total"] == 0
-    assert response.context["figures"] == []
+    assert client.get(CHART).context["figures"] == []
     # Nor can they pick a committee they are not on.
     response = client.get(f"{LOG}?committee={world['other'].pk}")
     assert list(response.context["page"].object_list) == []
@@ -290,9 +291,28 @@ def test_counts_by_status_follow_the_filters(member_client, world):
     assert 'Overdue: <strong data-count="overdue">2</strong>' in page
 
 
+def test_the_log_page_fetches_its_chart_for_the_same_filters(member_client, world):
+    query = f"owner=org-{world['secas'].pk}&status=outstanding"
+    page = member_client.get(f"{LOG}?{query}&sort=-target&per_page=50&page=1").content.decode()
+    section = re.search(r'<section[^>]*id="owner-chart".*?</section>', page, re.S).group(0)
+    # The filters, not the order, page size or page; htmx fetches it, a link without JavaScript.
+    assert f'hx-get="{CHART}?{query.replace("&", "&amp;")}"' in section and 'hx-trigger="load"' in section
+    assert f'<a href="{CHART}?{query.replace("&", "&amp;")}">' in section
+    assert "<svg" not in page and "htmx.min.js" in page
+    # Fetched by htmx: the section alone, which replaces the placeholder.
+    fragment = member_client.get(f"{CHART}?{query}", headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith(
+        '<section aria-labelledby="chart-heading" class="mb-4" id="owner-chart">'
+    )
+    assert "<svg" in fragment and "<html" not in fragment
+    # Followed without JavaScript: a page of its own, with the way back to the same log.
+    whole = member_client.get(f"{CHART}?{query}").content.decode()
+    assert "<svg" in whole and "<h1" in whole and f'href="{LOG}?{query.replace("&", "&amp;")}"' in whole
+
+
 def test_the_chart_shows_open_and_overdue_actions_per_owner_and_their_age(member_client, world, today):
     raise_action(world["m11"], "Young action.", owners=[world["dana"]], target_on=today + 90 * DAY)
-    response = member_client.get(LOG)
+    response = member_client.get(CHART)
     figures = {f.owner: f for f in response.context["figures"]}
     assert set(figures) == {"DCC", "SECAS", "Dana Owner"}
     dcc, secas, dana = figures["DCC"], figures["SECAS"], figures["Dana Owner"]
@@ -315,9 +335,9 @@ def test_the_chart_shows_open_and_overdue_actions_per_owner_and_their_age(member
     cells = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", table.group(0))
     assert cells[cells.index("DCC") : cells.index("DCC") + 7] == ["DCC", "2", "2", "0", "0", "2", "500"]
     # The chart follows the filters.
-    figures = member_client.get(f"{LOG}?owner=org-{world['secas'].pk}").context["figures"]
+    figures = member_client.get(f"{CHART}?owner=org-{world['secas'].pk}").context["figures"]
     assert {f.owner: (f.open, f.overdue) for f in figures} == {"SECAS": (2, 1), "DCC": (1, 1)}
-    response = member_client.get(f"{LOG}?status=closed")
+    response = member_client.get(f"{CHART}?status=closed")
     assert (
         response.context["figures"] == []
         and "No open actions match these filters." in response.content.decode()
@@ -327,9 +347,9 @@ def test_the_chart_shows_open_and_overdue_actions_per_owner_and_their_age(member
 # ---- A fixed number of queries --------------------------------------------------------------
 
 
-def count_queries(client, query):
+def count_queries(client, query, path=LOG):
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"{LOG}?{query}")
+        response = client.get(f"{path}?{query}", headers={"HX-Request": "true"} if path == CHART else {})
     assert response.status_code == 200
     return len(queries)
 
@@ -338,6 +358,7 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_rows(member_clie
     query = "per_page=100&sort=target"
     few = count_queries(member_client, query)
     filtered = count_queries(member_client, f"{query}&owner=org-{world['dcc'].pk}&q=action&overdue=on")
+    chart = count_queries(member_client, "", CHART)
     for number in range(60):
         action = raise_action(
             world["m11"],
@@ -352,6 +373,7 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_rows(member_clie
     assert (
         count_queries(member_client, f"{query}&owner=org-{world['dcc'].pk}&q=action&overdue=on") == filtered
     )
+    assert count_queries(member_client, "", CHART) == chart
 
 
 def test_the_current_target_date_is_the_latest_recorded(member_client, world, today):
