@@ -439,3 +439,23 @@ def test_the_drafting_page_costs_the_same_queries_however_many_actions(client, u
     page = client.get(draft_url(large)).content.decode()
     assert page.count("ACTION OPSG 71/") == 12 and page.count("Add an action to item") == 7
     assert page.count("Save update on OPSG") == 1 + 2 + 6  # open from OPSG_60, OPSG_61 and OPSG_70
+
+
+def test_the_owner_options_escape_names_and_mark_the_chosen(db):
+    from minutes.templatetags.drafting import owner_options
+
+    odd = make_organisation('D<C>C & "co"')
+    person = make_person("Ann O'Neil", organisation=odd)
+    loner = make_person("Lone Owner")
+
+    class Chosen:
+        selected_owners = {f"person-{person.pk}"}
+
+    html = owner_options([odd], [person, loner], Chosen())
+    assert html == (
+        f'<optgroup label="Organisations"><option value="org-{odd.pk}">D&lt;C&gt;C &amp; &quot;co&quot;</option>'
+        f'</optgroup><optgroup label="People"><option value="person-{person.pk}" selected>Ann O&#x27;Neil '
+        f'(D&lt;C&gt;C &amp; &quot;co&quot;)</option><option value="person-{loner.pk}">Lone Owner</option></optgroup>'
+    )
+    # On the page, an item's form to raise an action may be absent: nothing chosen.
+    assert " selected" not in owner_options([odd], [person], "")
