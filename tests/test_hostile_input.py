@@ -57,13 +57,13 @@ from minutes.forms import ItemTextForm
 from minutes.forms.decisions import DecisionForm, FootnoteForm
 from minutes.models import AgendaItem, Meeting
 from minutes.sanitize import clean_minutes_html
+from tests import hostile_fixtures
 from tests.hostile_forms import FORMS, OTHER_VALUES, check_answer, corpus_for, run_form, slug, url
 from tests.hostile_support import (
     CORE,
     CORE_VALUES,
     CORPUS,
     assert_inert_html,
-    build_world,
     csv_problems,
     inspect_html,
     needle,
@@ -81,38 +81,9 @@ from tests.hostile_support import (
 
 pytestmark = pytest.mark.django_db
 
-# ---- The world ----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once, in a transaction rolled back after the module; each test is a savepoint in it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            built = build_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def as_user(client):
-    """The test client logged in as a user of the world (force_login: see tests/conftest.py for 2FA)."""
-
-    def log_in(world, role):
-        client.logout()
-        if role != "anonymous":
-            client.force_login(world.users[role])
-        return client
-
-    return log_in
+# The world and its users, shared with the other hostile-input module (tests/hostile_fixtures.py).
+world = hostile_fixtures.world
+as_user = hostile_fixtures.as_user
 
 
 # POST views that read nothing from the body (or only a button): hostile junk in real and

@@ -26,10 +26,15 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import hostile_fixtures
 from tests.hostile_forms import FORMS, OTHER_VALUES, Outcome, check_answer, post_one, url
-from tests.hostile_support import CORPUS_VALUES, build_world, csv_problems, send, shows_error
+from tests.hostile_support import CORPUS_VALUES, csv_problems, send, shows_error
 
 pytestmark = pytest.mark.django_db
+
+# The world and its users, shared with the other hostile-input module (tests/hostile_fixtures.py).
+world = hostile_fixtures.world
+as_user = hostile_fixtures.as_user
 
 # At least 200 examples per form (issue 7). CI's second pass, on SQLite, sets fewer
 # (HYPOTHESIS_EXAMPLES in .ci/run): the 200 run on PostgreSQL, the production database.
@@ -64,35 +69,6 @@ hostile_text = st.one_of(
     st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x3F), max_size=20),  # controls, < > " '
     st.text(alphabet=st.characters(categories=["Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "So"]), max_size=20),
 )
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Built once, in a transaction rolled back after the module; each test is a savepoint in it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            built = build_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def as_user(client):
-    def log_in(world, role):
-        client.logout()
-        if role != "anonymous":
-            client.force_login(world.users[role])  # tests/conftest.py makes it a verified (2FA) session
-        return client
-
-    return log_in
 
 
 def _examples(form):

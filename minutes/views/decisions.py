@@ -89,6 +89,55 @@ def _ordinal(decision):
     return ids.index(decision.pk) + 1
 
 
+def _edit(request, meeting, part, form, *, template, block, saved_notice, title, **context):
+    """The edit form of a decision or footnote (`part`), and what a save of it gives.
+
+    A save checks that nobody changed the part since the form was drawn: when someone
+    did, the form comes back (409) with their version and what was typed kept (rebased
+    on theirs), or saying that the part was deleted meanwhile. `saved_notice()` words
+    the notice of a save; the form posts to the item's whole block, so a refused save
+    goes back into the part's slot.
+    """
+    status, conflict, deleted = 200, None, False
+    if request.method == "POST":
+        if not form.is_valid():
+            status = INVALID
+        else:
+            try:
+                form.save_checked()
+            except EditConflict as error:
+                status = CONFLICT
+                if error.current is None:
+                    deleted = True
+                else:
+                    conflict, form = error.current, form.rebase(error.current)
+            else:
+                return _changed(
+                    request, meeting, part.item_id, template=block, notice=saved_notice(), fresh_slot=part.pk
+                )
+    item = part.item
+    item.meeting = meeting
+    response = render_part(
+        request,
+        template,
+        {
+            **context,
+            "form": form,
+            "item": item,
+            "conflict": conflict,
+            "deleted": deleted,
+            "anchor": f"item-{item.pk}",
+        },
+        meeting=meeting,
+        title=title(item),
+        status=status,
+    )
+    if request.htmx and request.method == "POST":
+        response["HX-Retarget"] = f"#{part._meta.model_name}-slot-{part.pk}"
+        response["HX-Reswap"] = "innerHTML"
+    return response
+
+
 # ---- Decisions -------------------------------------------------------------------
 
 
@@ -135,54 +184,19 @@ def decision_edit(request, reference, decision_id):
     meeting, decision = _decision_for(request, reference, decision_id)
     number = _ordinal(decision)
     data = request.POST if request.method == "POST" else None
-    form = _decision_form(meeting, data, instance=decision, auto_id=f"decision-{decision.pk}-%s")
-    status, conflict, deleted = 200, None, False
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                form.save_checked()
-            except EditConflict as error:
-                status = CONFLICT
-                if error.current is None:
-                    deleted = True
-                else:
-                    conflict, form = error.current, form.rebase(error.current)
-            else:
-                notice = f"Decision {number} saved: {decision.verb} {decision.rest}."
-                return _changed(
-                    request,
-                    meeting,
-                    decision.item_id,
-                    template=DECISIONS_BLOCK,
-                    notice=notice,
-                    fresh_slot=decision.pk,
-                )
-        else:
-            status = INVALID
-    item = decision.item
-    item.meeting = meeting
-    response = render_part(
+    return _edit(
         request,
-        "minutes/drafting/decisions/_decision_form.html",
-        {
-            "form": form,
-            "decision": decision,
-            "item": item,
-            "number": number,
-            "verbs": meeting.committee.verbs,
-            "conflict": conflict,
-            "deleted": deleted,
-            "anchor": f"item-{item.pk}",
-        },
-        meeting=meeting,
-        title=f"{meeting.reference}: edit decision {number} of item {item.number}",
-        status=status,
+        meeting,
+        decision,
+        _decision_form(meeting, data, instance=decision, auto_id=f"decision-{decision.pk}-%s"),
+        template="minutes/drafting/decisions/_decision_form.html",
+        block=DECISIONS_BLOCK,
+        saved_notice=lambda: f"Decision {number} saved: {decision.verb} {decision.rest}.",
+        title=lambda item: f"{meeting.reference}: edit decision {number} of item {item.number}",
+        decision=decision,
+        number=number,
+        verbs=meeting.committee.verbs,
     )
-    if request.htmx and request.method == "POST":
-        # The form posts to the whole block; a refused save goes back into its slot.
-        response["HX-Retarget"] = f"#decision-slot-{decision.pk}"
-        response["HX-Reswap"] = "innerHTML"
-    return response
 
 
 @require_POST
@@ -249,51 +263,17 @@ def footnote_add_view(request, reference, item_id):
 def footnote_edit(request, reference, footnote_id):
     meeting, footnote = _footnote_for(request, reference, footnote_id)
     data = request.POST if request.method == "POST" else None
-    form = FootnoteForm(data, instance=footnote, auto_id=f"footnote-{footnote.pk}-%s")
-    status, conflict, deleted = 200, None, False
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                form.save_checked()
-            except EditConflict as error:
-                status = CONFLICT
-                if error.current is None:
-                    deleted = True
-                else:
-                    conflict, form = error.current, form.rebase(error.current)
-            else:
-                notice = f"Footnote saved: its mark goes after “{footnote.anchor_text}”."
-                return _changed(
-                    request,
-                    meeting,
-                    footnote.item_id,
-                    template=FOOTNOTES_BLOCK,
-                    notice=notice,
-                    fresh_slot=footnote.pk,
-                )
-        else:
-            status = INVALID
-    item = footnote.item
-    item.meeting = meeting
-    response = render_part(
+    return _edit(
         request,
-        "minutes/drafting/decisions/_footnote_form.html",
-        {
-            "form": form,
-            "footnote": footnote,
-            "item": item,
-            "conflict": conflict,
-            "deleted": deleted,
-            "anchor": f"item-{item.pk}",
-        },
-        meeting=meeting,
-        title=f"{meeting.reference}: edit a footnote of item {item.number}",
-        status=status,
+        meeting,
+        footnote,
+        FootnoteForm(data, instance=footnote, auto_id=f"footnote-{footnote.pk}-%s"),
+        template="minutes/drafting/decisions/_footnote_form.html",
+        block=FOOTNOTES_BLOCK,
+        saved_notice=lambda: f"Footnote saved: its mark goes after “{footnote.anchor_text}”.",
+        title=lambda item: f"{meeting.reference}: edit a footnote of item {item.number}",
+        footnote=footnote,
     )
-    if request.htmx and request.method == "POST":
-        response["HX-Retarget"] = f"#footnote-slot-{footnote.pk}"
-        response["HX-Reswap"] = "innerHTML"
-    return response
 
 
 @require_POST
