@@ -4,27 +4,15 @@ Imported by name into each module (pytest finds a module's fixtures among its na
 """
 
 import pytest
-from django.db import transaction
 
 from tests.hostile_support import build_world
+from tests.rolled_back import built_for_module
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """Built once, in a transaction rolled back after the module; each test is a savepoint in it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            built = build_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    yield from built_for_module(django_db_blocker, build_world)
 
 
 @pytest.fixture

@@ -41,7 +41,6 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, path, reverse
 
@@ -50,6 +49,7 @@ from minutes.models import AgendaItem, Attendance, Decision, Footnote, ItemKind,
 from minutes.pdf import meeting_pdf
 from minutes.services import meeting_create
 from minutes.services_review import comment_add, comment_resolve
+from tests.rolled_back import built_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -516,20 +516,12 @@ def world(django_db_setup, django_db_blocker):
     Each test's own transaction (pytest-django) is a savepoint inside it, rolled
     back after the test.
     """
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-                built = _build_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    yield from built_for_module(django_db_blocker, _build_world_quickly)
+
+
+def _build_world_quickly():
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        return _build_world()
 
 
 def test_the_world_is_as_the_matrix_assumes(world):

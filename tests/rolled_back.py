@@ -1,0 +1,22 @@
+"""Data built once for a test module, in a transaction rolled back after the module."""
+
+from django.db import transaction
+
+
+def built_for_module(django_db_blocker, build):
+    """The body of a module-scoped fixture: yields `build()`, made in a transaction that is
+    rolled back when the module is done. Each test's own transaction (pytest-django) is a
+    savepoint inside it, rolled back after the test."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
