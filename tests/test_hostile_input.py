@@ -49,7 +49,7 @@ from urllib.parse import quote
 import pytest
 from django.apps import apps
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from actions.exports import NOT_IN_XLSX
 from actions.models import Action
@@ -78,6 +78,7 @@ from tests.hostile_support import (
     xlsx_cells,
     xlsx_problems,
 )
+from tests.url_walk import url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -167,19 +168,13 @@ def accepted_methods(callback):
     return {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}  # no restriction found
 
 
-def post_url_names(resolver=None, namespaces=()):
+def post_url_names():
     """Every URL whose view accepts POST, as namespace:name (an unnamed one by its route)."""
-    resolver = resolver or get_resolver()
-    names = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.namespace in EXCLUDED_NAMESPACES:
-                continue
-            inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
-            names |= post_url_names(pattern, inner)
-        elif isinstance(pattern, URLPattern) and "POST" in accepted_methods(pattern.callback):
-            names.add(":".join((*namespaces, pattern.name)) if pattern.name else str(pattern.pattern))
-    return names
+    return {
+        label
+        for label, pattern, *_ in url_patterns(excluded_namespaces=EXCLUDED_NAMESPACES)
+        if "POST" in accepted_methods(pattern.callback)
+    }
 
 
 def covered():

@@ -42,7 +42,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, path, reverse
+from django.urls import clear_url_caches, get_resolver, path, reverse
 
 from actions.models import Action
 from minutes.models import AgendaItem, Attendance, Decision, Footnote, ItemKind, Meeting, Membership
@@ -50,6 +50,7 @@ from minutes.pdf import meeting_pdf
 from minutes.services import meeting_create
 from minutes.services_review import comment_add, comment_resolve
 from tests.rolled_back import built_for_module
+from tests.url_walk import url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -351,19 +352,9 @@ MATRIX = {
 # ---- Walking the URL resolver --------------------------------------------------------
 
 
-def app_url_names(resolver=None, namespaces=()):
+def app_url_names():
     """Every URL pattern as namespace:name (an unnamed one by its route), admin left out."""
-    resolver = resolver or get_resolver()
-    names = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.namespace in EXCLUDED_NAMESPACES:
-                continue
-            inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
-            names |= app_url_names(pattern, inner)
-        elif isinstance(pattern, URLPattern):
-            names.add(":".join((*namespaces, pattern.name)) if pattern.name else str(pattern.pattern))
-    return names
+    return {label for label, *_ in url_patterns(excluded_namespaces=EXCLUDED_NAMESPACES)}
 
 
 def without_entry(matrix):

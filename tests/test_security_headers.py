@@ -24,13 +24,14 @@ from pathlib import Path
 import pytest
 from django.contrib.admin import ModelAdmin
 from django.contrib.contenttypes.models import ContentType
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.urls.converters import IntConverter, UUIDConverter
 
 from minutes.models import Meeting
 from tests import test_permission_matrix as permission_matrix
 from tests.auth_helpers import mark_verified
 from tests.test_permission_matrix import MATRIX
+from tests.url_walk import url_patterns as walk
 
 # The permission matrix's world (the demo, staff, OPSG_56 circulated, review comments...),
 # its module-scoped fixture used here as it is: built once for this module.
@@ -84,18 +85,9 @@ def assert_secure(response, said):
 # ---- Every pattern of the resolver ---------------------------------------------------
 
 
-def url_patterns(resolver=None, namespaces=(), prefix="/", parent=None):
-    """(label, pattern, its resolver, the resolver's URL prefix) for every pattern, admin included."""
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
-            route = str(pattern.pattern)
-            assert "<" not in route and "(" not in route, f"an include with arguments: {route}"
-            yield from url_patterns(pattern, inner, prefix + route, pattern)
-        elif isinstance(pattern, URLPattern):
-            label = ":".join((*namespaces, pattern.name)) if pattern.name else prefix + str(pattern.pattern)
-            yield label, pattern, resolver, prefix
+def url_patterns():
+    """Every pattern, admin included, labelled with its whole route when unnamed."""
+    return walk(prefix="/")
 
 
 def argument_names(pattern):
