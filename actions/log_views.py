@@ -68,6 +68,10 @@ def sort_links(request, current):
     return links
 
 
+# What the chart does not depend on: it follows the filters, not the table's order or page.
+CHART_IGNORES = ("sort", "per_page")
+
+
 @require_safe
 @login_required
 def action_log(request):
@@ -99,10 +103,6 @@ def action_log(request):
             "today": today,
         },
     )
-
-
-# What the chart does not depend on: it follows the filters, not the table's order or page.
-CHART_IGNORES = ("sort", "per_page")
 
 
 @require_safe

@@ -7,6 +7,11 @@ from actions.models import Action, ActionUpdate, TargetDate
 from minutes.models import Organisation, Person
 
 
+def _action_of(instance):
+    """The action an update or target date belongs to; None once the action is deleted."""
+    return Action.objects.filter(pk=instance.action_id).first()
+
+
 @receiver(post_save, sender=Action)
 def action_saved(sender, instance, raw=False, **kwargs):
     if not raw:
@@ -16,10 +21,8 @@ def action_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=ActionUpdate)
 @receiver(post_delete, sender=ActionUpdate)
 def update_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        action = Action.objects.filter(pk=instance.action_id).first()
-        if action is not None:
-            action.refresh_search_document()
+    if not raw and (action := _action_of(instance)) is not None:
+        action.refresh_search_document()
 
 
 @receiver(m2m_changed, sender=Action.owner_organisations.through)
@@ -32,10 +35,8 @@ def owners_changed(sender, instance, action, reverse=False, **kwargs):
 @receiver(post_save, sender=TargetDate)
 @receiver(post_delete, sender=TargetDate)
 def target_date_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        action = Action.objects.filter(pk=instance.action_id).first()
-        if action is not None:
-            action.refresh_due_on()
+    if not raw and (action := _action_of(instance)) is not None:
+        action.refresh_due_on()
 
 
 @receiver(pre_save, sender=Organisation)

@@ -4,12 +4,28 @@ authenticator app would."""
 
 import time
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 TOKEN_FIELD = "token-otp_token"  # the login wizard's token step
+
+
+def logged_in(client):
+    return SESSION_KEY in client.session
+
+
+def assert_sent_to_log_in(client, response, message, next_url=None):
+    """`response` logged the client out and sent them to the login page, which says `message`."""
+    assert response.status_code == 302
+    if next_url is None:
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response["Location"] == f"{reverse('login')}?next={next_url}"
+    assert not logged_in(client)
+    assert message in client.get(response["Location"]).content.decode()
 
 
 def totp_device(user):

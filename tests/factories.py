@@ -18,6 +18,7 @@ from minutes.models import (
     Organisation,
     Person,
     SeatCategory,
+    StandardAgendaItem,
 )
 
 _counter = itertools.count(1)
@@ -50,6 +51,17 @@ def make_user(username=None, *, committee=None, role=None, is_staff=False, passw
     if committee is not None and role is not None:
         Membership.objects.create(committee=committee, user=user, role=role)
     return user
+
+
+def make_standard_agenda(committee, third="Any Other Business"):
+    """The committee's standard agenda: previous minutes, actions outstanding, then `third`."""
+    titles = [
+        ("Previous Meeting Minutes", ItemKind.PREVIOUS_MINUTES),
+        ("Actions Outstanding", ItemKind.ACTIONS_OUTSTANDING),
+        (third, ItemKind.ITEM),
+    ]
+    for position, (title, kind) in enumerate(titles, start=1):
+        StandardAgendaItem.objects.create(committee=committee, title=title, kind=kind, position=position)
 
 
 def make_meeting(committee, number=None, held_on=None, **fields):

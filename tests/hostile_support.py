@@ -381,7 +381,7 @@ def build_world():
 
     from actions.links import owner_link_token
     from actions.services_owner import proposal_make
-    from minutes.models import AgendaItem, ItemKind, Meeting, Membership, StandardAgendaItem
+    from minutes.models import AgendaItem, ItemKind, Meeting, Membership
     from minutes.services import meeting_create
     from minutes.services_review import comment_add
     from tests.factories import (
@@ -391,6 +391,7 @@ def build_world():
         make_footnote,
         make_organisation,
         make_person,
+        make_standard_agenda,
         make_user,
         raise_action,
     )
@@ -401,15 +402,7 @@ def build_world():
         w.users = {role: make_user(role, committee=committee, role=role) for role in Membership.Role.values}
         w.users["secretary"].is_staff = True
         w.users["secretary"].save()
-    for position, (title, kind) in enumerate(
-        [
-            ("Previous Meeting Minutes", ItemKind.PREVIOUS_MINUTES),
-            ("Actions Outstanding", ItemKind.ACTIONS_OUTSTANDING),
-            ("SEC Panel Reports", ItemKind.ITEM),
-        ],
-        start=1,
-    ):
-        StandardAgendaItem.objects.create(committee=committee, title=title, kind=kind, position=position)
+    make_standard_agenda(committee, "SEC Panel Reports")
     w.dcc = make_organisation("DCC")
     make_person("Owner Person", organisation=w.dcc, user=w.users["owner"])
     w.seat_category = committee.seat_categories.first()

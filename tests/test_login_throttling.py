@@ -9,6 +9,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.auth_helpers import logged_in
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +27,6 @@ def attempt(client, username, password, address=HOME, **extra):
 
 def fail(client, username, times, address=HOME):
     return [attempt(client, username, "Not-the-password-0", address) for _ in range(times)]
-
-
-def logged_in(client):
-    return "_auth_user_id" in client.session
 
 
 @pytest.fixture

@@ -11,15 +11,12 @@ from django.urls import reverse
 
 from minutes.demo import DEFAULT_PASSWORD
 from minutes.session_limits import LAST_ACTIVITY, LOGIN_AT
+from tests.auth_helpers import assert_sent_to_log_in, logged_in
 
 pytestmark = pytest.mark.django_db
 
 HOUR = 60 * 60
 MEETINGS = reverse("minutes:meeting-list")
-
-
-def logged_in(client):
-    return "_auth_user_id" in client.session
 
 
 def set_in_session(client, **values):
@@ -50,12 +47,8 @@ def test_a_session_ends_12_hours_after_login_whatever_the_activity(client, users
     assert client.get(MEETINGS).status_code == 200
 
     set_in_session(client, **{LOGIN_AT: now - 12 * HOUR - 1, LAST_ACTIVITY: now})
-    response = client.get(MEETINGS)
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next={MEETINGS}"
-    assert not logged_in(client)
-    page = client.get(response["Location"]).content.decode()
-    assert "Your session ended after 12 hours. Please log in again." in page
+    message = "Your session ended after 12 hours. Please log in again."
+    assert_sent_to_log_in(client, client.get(MEETINGS), message, next_url=MEETINGS)
 
 
 def test_a_staff_session_ends_after_30_minutes_idle(client, users):
@@ -67,11 +60,8 @@ def test_a_staff_session_ends_after_30_minutes_idle(client, users):
     assert client.session[LAST_ACTIVITY] >= now
 
     set_in_session(client, **{LAST_ACTIVITY: now - 30 * 60 - 1})
-    response = client.get(MEETINGS)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    assert not logged_in(client)
-    page = client.get(response["Location"]).content.decode()
-    assert "Your session ended after 30 minutes without activity. Please log in again." in page
+    message = "Your session ended after 30 minutes without activity. Please log in again."
+    assert_sent_to_log_in(client, client.get(MEETINGS), message)
 
 
 @pytest.mark.parametrize("role", ["member", "secretary", "chair"])

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minutes.models import Membership
 from minutes.two_factor import two_factor_required
-from tests.auth_helpers import TOKEN_FIELD, totp_code, totp_device
+from tests.auth_helpers import TOKEN_FIELD, assert_sent_to_log_in, logged_in, totp_code, totp_device
 from tests.factories import make_committee, make_user
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +51,6 @@ def codes_now(key):
 
 def wrong_code(key):
     return next(code for code in ("000000", "111111", "222222") if code not in codes_now(key))
-
-
-def logged_in(client):
-    return "_auth_user_id" in client.session
 
 
 def verified(client):
@@ -143,12 +139,9 @@ def test_a_session_that_skipped_the_token_is_ended(client, users):
     session = client.session
     del session[DEVICE_ID_SESSION_KEY]
     session.save()
-    response = client.get(reverse("minutes:meeting-list"))
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next={reverse('minutes:meeting-list')}"
-    assert not logged_in(client)
-    page = client.get(response["Location"]).content.decode()
-    assert "Please log in again and enter the code from your authenticator app." in page
+    meetings = reverse("minutes:meeting-list")
+    message = "Please log in again and enter the code from your authenticator app."
+    assert_sent_to_log_in(client, client.get(meetings), message, next_url=meetings)
 
 
 def test_force_login_in_tests_gives_a_verified_session(client, users):

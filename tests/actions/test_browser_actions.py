@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.models import Action
-from minutes.models import ItemKind, StandardAgendaItem
-from tests.factories import make_organisation, make_person
+from tests.factories import make_organisation, make_person, make_standard_agenda
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,15 +15,7 @@ PASSWORD = "test-password-123"
 
 @pytest.fixture
 def standard_agenda(committee):
-    for position, (title, kind) in enumerate(
-        [
-            ("Previous Meeting Minutes", ItemKind.PREVIOUS_MINUTES),
-            ("Actions Outstanding", ItemKind.ACTIONS_OUTSTANDING),
-            ("Performance", ItemKind.ITEM),
-        ],
-        start=1,
-    ):
-        StandardAgendaItem.objects.create(committee=committee, title=title, kind=kind, position=position)
+    make_standard_agenda(committee, "Performance")
 
 
 def create_meeting(page, live_server, number, held_on):

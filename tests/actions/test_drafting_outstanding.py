@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action, ActionUpdate, TargetDate
-from minutes.models import AgendaItem, ItemKind, Meeting, StandardAgendaItem
-from tests.factories import make_item, make_meeting, make_organisation, raise_action
+from minutes.models import AgendaItem, ItemKind, Meeting
+from tests.factories import make_item, make_meeting, make_organisation, make_standard_agenda, raise_action
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +18,7 @@ REFUSED = {"chair": 403, "member": 403, "owner": 403, "reader": 404, "outsider":
 
 @pytest.fixture
 def standard_agenda(committee):
-    for position, (title, kind) in enumerate(
-        [
-            ("Previous Meeting Minutes", ItemKind.PREVIOUS_MINUTES),
-            ("Actions Outstanding", ItemKind.ACTIONS_OUTSTANDING),
-            ("AOB", ItemKind.ITEM),
-        ],
-        start=1,
-    ):
-        StandardAgendaItem.objects.create(committee=committee, title=title, kind=kind, position=position)
+    make_standard_agenda(committee, "AOB")
 
 
 @pytest.fixture

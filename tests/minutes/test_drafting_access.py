@@ -127,18 +127,10 @@ def test_the_drafting_page_costs_the_same_queries_for_5_and_50_items(client, use
 
 
 def test_a_new_meeting_starts_from_the_standard_agenda_and_the_last_attendance(client, users, committee):
-    from minutes.models import Attendance, ItemKind, StandardAgendaItem
-    from tests.factories import make_attendance
+    from minutes.models import Attendance
+    from tests.factories import make_attendance, make_standard_agenda
 
-    for position, (title, kind) in enumerate(
-        [
-            ("Previous Meeting Minutes", ItemKind.PREVIOUS_MINUTES),
-            ("Actions Outstanding", ItemKind.ACTIONS_OUTSTANDING),
-            ("Any Other Business", ItemKind.ITEM),
-        ],
-        start=1,
-    ):
-        StandardAgendaItem.objects.create(committee=committee, title=title, kind=kind, position=position)
+    make_standard_agenda(committee, "Any Other Business")
     previous = make_meeting(committee, 55, held_on=datetime.date(2021, 8, 23))
     make_attendance(previous, role_note="Meeting Secretary")
     make_attendance(previous, status=Attendance.Status.APOLOGIES)
