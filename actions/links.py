@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from actions.access import reference_slug
 from actions.models import Action, ActionProposal, ActionUpdate
-from actions.services_owner import action_post_update, proposal_make
+from actions.services.owners import action_post_update, proposal_make
 from minutes.models import Organisation, Person
 
 SALT = "actions.owner-link"

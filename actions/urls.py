@@ -1,5 +1,11 @@
-from actions import link_views, log_views, owner_views, views
+from actions.views import action_page, drafting, links, log, owners
 
 app_name = "actions"
 
-urlpatterns = [*views.urlpatterns, *log_views.urlpatterns, *owner_views.urlpatterns, *link_views.urlpatterns]
+urlpatterns = [
+    *drafting.urlpatterns,
+    *log.urlpatterns,
+    *owners.urlpatterns,
+    *action_page.urlpatterns,
+    *links.urlpatterns,
+]

@@ -34,7 +34,7 @@ from minutes.models import (
     SeatCategory,
     StandardAgendaItem,
 )
-from minutes.services import minutes_approve_by_decision
+from minutes.services.meetings import minutes_approve_by_decision
 
 DEFAULT_PASSWORD = "minutes-demo"
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from actions.models import Action, ActionProposal, ActionUpdate, meeting_update_token
-from actions.services import ACTION_EDIT_FIELDS
+from actions.services.drafting import ACTION_EDIT_FIELDS
 from minutes.forms import ItemForm, ItemTextForm, MeetingDetailsForm
 from minutes.forms.decisions import DecisionForm, FootnoteForm
 from minutes.models import (
@@ -35,8 +35,8 @@ from minutes.models import (
     ReviewVerdict,
 )
 from minutes.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, clean_minutes_html
-from minutes.services import meeting_next_number
-from minutes.services_attendance import CHANGED_FIELDS
+from minutes.services.attendance import CHANGED_FIELDS
+from minutes.services.meetings import meeting_next_number
 from tests.hostile_support import (
     CORE_VALUES,
     CORPUS_VALUES,

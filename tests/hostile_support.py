@@ -380,10 +380,10 @@ def build_world():
     from django.test import override_settings
 
     from actions.links import owner_link_token
-    from actions.services_owner import proposal_make
+    from actions.services.owners import proposal_make
     from minutes.models import AgendaItem, ItemKind, Meeting, Membership
-    from minutes.services import meeting_create
-    from minutes.services_review import comment_add
+    from minutes.services.meetings import meeting_create
+    from minutes.services.review import comment_add
     from tests.factories import (
         make_attendance,
         make_committee,

@@ -497,18 +497,18 @@ def _fill_with_corpus(w):
 
     Returns [(where it shows, stored value)] for the checks of what the pages show.
     """
-    from actions.forms import ActionForm
-    from actions.forms_owner import UpdateForm
+    from actions.forms.drafting import ActionForm
+    from actions.forms.owner import UpdateForm
     from actions.links import link_update_record, read_owner_link_token
-    from actions.services import action_record_meeting_update
-    from actions.services_owner import action_post_update
+    from actions.services.drafting import action_record_meeting_update
+    from actions.services.owners import action_post_update
     from minutes.forms import ItemAddForm
     from minutes.forms.attendance import AttendanceAddForm
     from minutes.sanitize import paragraphs
-    from minutes.services import item_add
-    from minutes.services_attendance import attendance_add
-    from minutes.services_decisions import decision_add, footnote_add
-    from minutes.services_review import comment_add
+    from minutes.services.attendance import attendance_add
+    from minutes.services.decisions import decision_add, footnote_add
+    from minutes.services.items import item_add
+    from minutes.services.review import comment_add
 
     secretary, owner = w.users["secretary"], w.users["owner"]
     shown = []
@@ -702,7 +702,7 @@ def test_saved_hostile_values_are_inert_everywhere(client, world):
 
     # Circulate everything (a frozen revision), change it, circulate again: revision pages,
     # the redline and its PDF.
-    from minutes.services import item_delete
+    from minutes.services.items import item_delete
 
     item_delete(item=w.long_item)
     draft = Meeting.objects.get(pk=w.draft.pk)

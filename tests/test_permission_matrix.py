@@ -47,8 +47,8 @@ from django.urls import clear_url_caches, get_resolver, path, reverse
 from actions.models import Action
 from minutes.models import AgendaItem, Attendance, Decision, Footnote, ItemKind, Meeting, Membership
 from minutes.pdf import meeting_pdf
-from minutes.services import meeting_create
-from minutes.services_review import comment_add, comment_resolve
+from minutes.services.meetings import meeting_create
+from minutes.services.review import comment_add, comment_resolve
 from tests.rolled_back import built_for_module
 from tests.url_walk import url_patterns
 
@@ -466,7 +466,7 @@ def _build_world():
 
     from actions.calendar import calendar_feed_renew
     from actions.links import owner_link_token
-    from actions.services_owner import proposal_make
+    from actions.services.owners import proposal_make
     from minutes.models import Organisation
 
     action = Action.objects.get(reference="OPSG 55/01")

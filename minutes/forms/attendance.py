@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from minutes.forms import EditTokenForm
 from minutes.models import Attendance, Organisation, Person, SeatCategory
-from minutes.services_attendance import CHANGED_FIELDS
+from minutes.services.attendance import CHANGED_FIELDS
 
 
 def _seat_category_field(committee_id):

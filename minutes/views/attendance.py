@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from minutes.access import get_meeting_for
 from minutes.forms.attendance import AttendanceAddForm, AttendanceEditForm
 from minutes.models import Attendance, EditConflict
-from minutes.services_attendance import attendance_add, attendance_change, attendance_remove, describe_listing
+from minutes.services.attendance import attendance_add, attendance_change, attendance_remove, describe_listing
 from minutes.views.drafting import drafting_context
 from minutes.views.parts import CONFLICT, INVALID, draft_url, render_part
 

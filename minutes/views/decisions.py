@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minutes.access import get_meeting_for
 from minutes.forms.decisions import DecisionForm, FootnoteForm
 from minutes.models import AgendaItem, Decision, EditConflict, Footnote, ItemKind
-from minutes.services import minutes_awaiting_approval
-from minutes.services_decisions import (
+from minutes.services.decisions import (
     decision_add,
     decision_delete,
     decision_move,
@@ -23,6 +22,7 @@ from minutes.services_decisions import (
     footnote_delete,
     footnotes_check_anchors,
 )
+from minutes.services.meetings import minutes_awaiting_approval
 from minutes.views.drafting import drafting_context
 from minutes.views.parts import CONFLICT, INVALID, draft_url, render_part
 

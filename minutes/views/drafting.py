@@ -16,16 +16,9 @@ from minutes.forms import ItemAddForm, ItemForm, ItemTextForm, MeetingCreateForm
 from minutes.forms.attendance import AttendanceAddForm
 from minutes.models import AgendaItem, EditConflict, Organisation, Person
 from minutes.selectors import meeting_minutes
-from minutes.services import (
-    item_add,
-    item_delete,
-    item_move,
-    item_reorder,
-    meeting_create,
-    meeting_next_number,
-    minutes_awaiting_approval,
-)
-from minutes.services_decisions import footnotes_check_anchors
+from minutes.services.decisions import footnotes_check_anchors
+from minutes.services.items import item_add, item_delete, item_move, item_reorder
+from minutes.services.meetings import meeting_create, meeting_next_number, minutes_awaiting_approval
 from minutes.views.parts import CONFLICT, INVALID, done, draft_url, render_part
 
 

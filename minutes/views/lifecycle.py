@@ -58,7 +58,7 @@ def circulate(request, reference):
 
     def run(meeting):
         revision = meeting.circulate(by=request.user, note=note)
-        from minutes.services_review import review_notify_circulated
+        from minutes.services.review import review_notify_circulated
 
         sent = review_notify_circulated(revision=revision, request=request)
         return revision, sent

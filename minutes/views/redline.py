@@ -6,7 +6,6 @@ owner) and staff see them; readers do not, even once the minutes are published.
 
 import re
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,37 +16,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from minutes.access import get_meeting_for_revisions
+from minutes.forms.revisions import CompareForm
 from minutes.models import MinutesRevision
 from minutes.redline import redline
 
 INVALID = 422  # the compare form is shown again with its errors
-
-
-class CompareForm(forms.Form):
-    """Which two revisions to compare."""
-
-    from_revision = forms.TypedChoiceField(label="From revision", coerce=int)
-    to_revision = forms.TypedChoiceField(label="To revision", coerce=int)
-
-    def __init__(self, *args, revisions, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [
-            (revision.number, f"Revision {revision.number} ({revision.created_at:%d/%m/%Y})")
-            for revision in revisions
-        ]
-        for name in ("from_revision", "to_revision"):
-            self.fields[name].choices = choices
-            self.fields[name].error_messages["required"] = "Choose a revision."
-            self.fields[name].error_messages["invalid_choice"] = "Choose one of the listed revisions."
-        if len(revisions) >= 2:
-            self.initial.setdefault("from_revision", revisions[-2].number)
-            self.initial.setdefault("to_revision", revisions[-1].number)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("from_revision") is not None and data.get("from_revision") == data.get("to_revision"):
-            self.add_error("to_revision", "Choose a different revision from the one you compare it with.")
-        return data
 
 
 @require_safe

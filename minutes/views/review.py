@@ -8,7 +8,6 @@ then the state: posts to minutes that are not out for review get 409.
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +16,9 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from minutes.access import get_meeting_for
+from minutes.forms.review import CommentForm, VerdictForm
 from minutes.models import Membership, ReviewComment, ReviewVerdict
-from minutes.services_review import (
-    COMMENT_MAX_LENGTH,
+from minutes.services.review import (
     ReviewClosed,
     comment_add,
     comment_reopen,
@@ -32,37 +31,6 @@ from minutes.services_review import (
     verdict_record,
 )
 from minutes.views.parts import CONFLICT, INVALID
-
-
-class CommentForm(forms.Form):
-    """A comment on an item, or a reply (with `parent`) to a comment on it."""
-
-    revision = forms.IntegerField(widget=forms.HiddenInput)
-    item_key = forms.CharField(max_length=40, widget=forms.HiddenInput)
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    text = forms.CharField(
-        max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea,
-        error_messages={
-            "required": "Write your comment before sending it.",
-            "max_length": f"Keep it under {COMMENT_MAX_LENGTH} characters.",
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.data.get("parent"):
-            self.fields["text"].error_messages["required"] = "Write your reply before sending it."
-
-
-class VerdictForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
-    verdict = forms.ChoiceField(
-        choices=ReviewVerdict.Verdict.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose Approve or Request changes."},
-    )
-    note = forms.CharField(required=False, max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea)
 
 
 def _review_url(meeting, anchor=""):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from actions.access import reference_slug
 from actions.models import Action
-from actions.services_owner import action_post_update, proposal_decide, proposal_make
+from actions.services.owners import action_post_update, proposal_decide, proposal_make
 from tests.factories import (
     make_committee,
     make_item,

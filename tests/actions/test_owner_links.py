@@ -18,7 +18,7 @@ from actions.links import (
     read_owner_link_token,
 )
 from actions.models import Action, ActionProposal, ActionUpdate
-from actions.services_owner import ActionRefused
+from actions.services.owners import ActionRefused
 from tests.factories import make_meeting, make_organisation, make_person, raise_action
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from actions.access import reference_slug
 from actions.models import Action, ActionProposal, ActionUpdate, TargetDate
-from actions.services_owner import (
+from actions.services.owners import (
     ActionRefused,
     action_post_update,
     proposal_decide,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from minutes.forms.attendance import AttendanceEditForm
 from minutes.models import Attendance, Meeting, Organisation, Person, SeatCategory
-from minutes.services_attendance import attendance_add, attendance_change
+from minutes.services.attendance import attendance_add, attendance_change
 from tests.factories import make_attendance, make_committee, make_meeting, make_organisation, make_person
 
 pytestmark = pytest.mark.django_db

@@ -548,7 +548,7 @@ def test_a_verb_dropped_from_the_committees_list_is_shown_and_must_be_replaced(
 
 
 def test_moves_and_deletions_keep_positions_from_one(meeting, item):
-    from minutes.services_decisions import decision_delete, decision_move
+    from minutes.services.decisions import decision_delete, decision_move
 
     # Rows made elsewhere (the admin, an import) may all have position 0.
     first, second, third = (make_decision(item, "NOTED", text, position=0) for text in "abc")
@@ -559,7 +559,7 @@ def test_moves_and_deletions_keep_positions_from_one(meeting, item):
 
 
 def test_the_services_refuse_minutes_no_longer_in_draft(meeting, item):
-    from minutes.services_decisions import DraftClosed, decision_add, footnote_add
+    from minutes.services.decisions import DraftClosed, decision_add, footnote_add
 
     Meeting.objects.filter(pk=meeting.pk).update(minutes_status=Meeting.Status.CIRCULATED)
     with pytest.raises(DraftClosed):
@@ -570,7 +570,7 @@ def test_the_services_refuse_minutes_no_longer_in_draft(meeting, item):
 
 
 def test_the_anchor_check_follows_the_mark_placement():
-    from minutes.services_decisions import footnote_anchor_found
+    from minutes.services.decisions import footnote_anchor_found
 
     markup = '<p>R&amp;D and <a href="https://example.com/plan">the plan</a> "quoted"</p>'
     assert footnote_anchor_found(markup, "R&D and")

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from minutes.models import ItemKind, Meeting, ReviewComment, ReviewVerdict
-from minutes.services_review import (
+from minutes.services.review import (
     ReviewClosed,
     comment_add,
     comment_resolve,

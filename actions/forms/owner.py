@@ -7,7 +7,7 @@ actions/services_owner.py.
 from django import forms
 from django.utils import timezone
 
-from actions.services_owner import UPDATE_MAX_LENGTH
+from actions.services.owners import UPDATE_MAX_LENGTH
 from minutes.forms import DATE
 
 TOO_LONG = f"Keep it under {UPDATE_MAX_LENGTH} characters."

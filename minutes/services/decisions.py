@@ -48,7 +48,7 @@ def decision_add(*, item, verb, text, approves_minutes_of=None, by=None):
         item=item, verb=verb, text=text, position=position, approves_minutes_of=approves_minutes_of
     )
     if approves_minutes_of is not None:
-        from minutes.services import minutes_approve_by_decision
+        from minutes.services.meetings import minutes_approve_by_decision
 
         minutes_approve_by_decision(decision=decision, by=by)
     return decision

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from actions.models import Action, meeting_update_token
-from actions.services import ACTION_EDIT_FIELDS, action_edit
+from actions.services.drafting import ACTION_EDIT_FIELDS, action_edit
 from minutes.forms import DATE, EditTokenForm
 
 OWNERS_REQUIRED = "Choose at least one owner: an organisation or a person."

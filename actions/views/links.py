@@ -5,7 +5,6 @@ secret token likewise. Both answer 403/404 with nothing recorded when the token
 grants nothing. CSRF protection still applies to the owner link's form.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,27 +14,14 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.calendar import calendar_feed_renew, user_calendar
+from actions.forms.links import OwnerLinkUpdateForm
 from actions.links import MAX_AGE, LinkRefused, absolute_url, link_update_record, read_owner_link_token
 from actions.models import Action, CalendarFeed
-from actions.services_owner import ActionRefused
+from actions.services.owners import ActionRefused
 
 REFUSED = 403
 INVALID = 422
 LATEST_UPDATES = 5
-
-
-class OwnerLinkUpdateForm(forms.Form):
-    text = forms.CharField(
-        label="Your update",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
-        error_messages={"required": "Write your update on the action, e.g. what was done and what is next."},
-    )
-    propose_closure = forms.BooleanField(
-        label="Propose closure",
-        required=False,
-        help_text="The secretary decides whether the action is closed.",
-    )
 
 
 def _refused(request, reason):

@@ -7,21 +7,18 @@ errors and what was typed (422); a change the action's state refuses, with the
 reason (409). Nothing here needs JavaScript.
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, re_path, reverse
+from django.urls import re_path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from actions.access import actions_visible_to, get_action_for, is_secretary_of, owned_by, reference_slug
-from actions.forms_owner import ClosureProposalForm, DecisionForm, TargetDateProposalForm, UpdateForm
-from actions.models import ActionProposal, ActionUpdate, TargetDate
-from actions.services_owner import (
+from actions.access import get_action_for, is_secretary_of, reference_slug
+from actions.forms.owner import ClosureProposalForm, DecisionForm, TargetDateProposalForm, UpdateForm
+from actions.models import ActionProposal
+from actions.services.owners import (
     ActionRefused,
     action_post_update,
     can_act_as_owner,
@@ -29,14 +26,10 @@ from actions.services_owner import (
     proposal_decide,
     proposal_make,
 )
-from minutes.models import Membership
+from actions.story import display_name, fetch_story, story
 from minutes.views.parts import CONFLICT, INVALID
 
 SLUG = r"(?P<slug>[A-Za-z0-9]+-[0-9]+-[0-9]+)"
-
-
-def display_name(user):
-    return user.get_full_name() or user.get_username()
 
 
 def action_url(action, anchor=""):
@@ -44,126 +37,12 @@ def action_url(action, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-# ---- The story of one action ---------------------------------------------------------
-
-
-@dataclass
-class Event:
-    """One line of an action's story, in date order."""
-
-    on: object  # a date
-    kind: str  # raised, target, update, proposal, decision
-    title: str
-    text: str = ""
-    by: str = ""
-    meeting: object = None
-    status_after: str = ""
-    anchor: str = ""
-    order: int = 0
-
-
-def _fetch_story(action):
-    """Everything the page shows about `action`, in a fixed number of queries."""
-    prefetch_related_objects(
-        [action],
-        "owner_organisations",
-        "owner_people",
-        Prefetch("target_dates", TargetDate.objects.select_related("meeting__committee", "recorded_by")),
-        Prefetch("updates", ActionUpdate.objects.select_related("meeting__committee", "author")),
-        Prefetch("proposals", ActionProposal.objects.select_related("proposed_by", "decided_by")),
-    )
-    return action
-
-
-def _story(action):
-    """Raising, every target-date step, update, proposal and decision, oldest first."""
-    events = [
-        Event(
-            on=action.raised_on,
-            kind="raised",
-            title=f"Raised at {action.meeting.reference}",
-            text=action.text,
-            meeting=action.meeting,
-            anchor="raised",
-        )
-    ]
-    for position, step in enumerate(action.target_dates.all()):
-        on = step.meeting.held_on if step.meeting_id else timezone.localdate(step.recorded_at)
-        title = "Target date set" if position == 0 else "Target date revised"
-        events.append(
-            Event(
-                on=on,
-                kind="target",
-                title=f"{title}: {step.target_on:%d/%m/%Y}",
-                by=display_name(step.recorded_by) if step.recorded_by_id else "",
-                meeting=step.meeting,
-                anchor=f"target-{step.pk}",
-                order=1,
-            )
-        )
-    for update in action.updates.all():
-        author = display_name(update.author) if update.author_id else update.author_name
-        events.append(
-            Event(
-                on=update.given_on,
-                kind="update",
-                title="Update" + (f" at {update.meeting.reference}" if update.meeting_id else ""),
-                text=update.text,
-                by=author,
-                meeting=update.meeting,
-                status_after=update.get_status_after_display(),
-                anchor=f"update-{update.pk}",
-                order=2,
-            )
-        )
-    for proposal in action.proposals.all():
-        proposer = (
-            display_name(proposal.proposed_by) if proposal.proposed_by_id else proposal.proposed_by_name
-        )
-        title = (
-            "Closure proposed"
-            if proposal.kind == ActionProposal.Kind.CLOSURE
-            else f"Revised target date asked for: {proposal.proposed_target_on:%d/%m/%Y}"
-        )
-        events.append(
-            Event(
-                on=timezone.localdate(proposal.proposed_at),
-                kind="proposal",
-                title=title,
-                text=proposal.note,
-                by=proposer,
-                status_after="Proposed closed" if proposal.kind == ActionProposal.Kind.CLOSURE else "",
-                anchor=f"proposal-{proposal.pk}",
-                order=3,
-            )
-        )
-        if proposal.decided_at:
-            accepted = proposal.status == ActionProposal.Status.ACCEPTED
-            what = "Closure" if proposal.kind == ActionProposal.Kind.CLOSURE else "Revised target date"
-            after = ""
-            if proposal.kind == ActionProposal.Kind.CLOSURE:
-                after = "Closed" if accepted else "Open"
-            events.append(
-                Event(
-                    on=timezone.localdate(proposal.decided_at),
-                    kind="decision",
-                    title=f"{what} {'accepted' if accepted else 'declined'}",
-                    text=proposal.decision_note,
-                    by=display_name(proposal.decided_by) if proposal.decided_by_id else "",
-                    status_after=after,
-                    anchor=f"decision-{proposal.pk}",
-                    order=4,
-                )
-            )
-    return sorted(events, key=lambda event: (event.on, event.order))
-
-
 def _page(request, action, *, status=200, refusal="", kept_text="", **forms):
     """The action page; `forms` are refused forms to show again with their errors."""
     user = request.user
     is_owner = can_act_as_owner(user, action)
     is_secretary = user.is_authenticated and is_secretary_of(user, action.committee_id)
-    _fetch_story(action)
+    fetch_story(action)
     proposals = list(action.proposals.all())
     pending = [p for p in proposals if p.status == ActionProposal.Status.PENDING]
     failed_decision = forms.get("decision_form")
@@ -179,7 +58,7 @@ def _page(request, action, *, status=200, refusal="", kept_text="", **forms):
         "slug": reference_slug(action),
         "item": item,
         "item_number": item.number if item is not None else "",
-        "story": _story(action),
+        "story": story(action),
         "target_steps": list(action.target_dates.all()),
         "pending": pending,
         "is_owner": is_owner,
@@ -340,83 +219,7 @@ def _already_decided(proposal):
     )
 
 
-@require_safe
-@login_required
-def proposal_list(request):
-    """Pending proposals on the actions of the committees the user is secretary of (staff: all)."""
-    user = request.user
-    proposals = ActionProposal.objects.filter(status=ActionProposal.Status.PENDING)
-    if not user.is_staff:
-        committees = Membership.objects.filter(user=user, role=Membership.Role.SECRETARY).values("committee")
-        if not committees.exists():
-            raise PermissionDenied("The list of proposals is for the committees' secretaries.")
-        proposals = proposals.filter(action__committee__in=committees)
-    proposals = list(
-        proposals.select_related("action__committee", "action__meeting__committee", "proposed_by")
-        .prefetch_related("action__owner_organisations", "action__owner_people", "action__target_dates")
-        .order_by("proposed_at", "id")
-    )
-    for proposal in proposals:
-        proposal.proposer = (
-            display_name(proposal.proposed_by) if proposal.proposed_by_id else proposal.proposed_by_name
-        )
-        proposal.slug = reference_slug(proposal.action)
-    return render(request, "actions/owner/proposal_list.html", {"proposals": proposals})
-
-
-# ---- My actions ------------------------------------------------------------------------
-
-
-@require_safe
-@login_required
-def my_actions(request):
-    """The logged-in owner's open actions, across committees, with target dates and latest updates."""
-    user = request.user
-    person = getattr(user, "person", None)
-    actions = list(
-        owned_by(user)
-        .open()
-        .filter(pk__in=actions_visible_to(user).values("pk"))
-        .select_related("committee", "meeting__committee")
-        .prefetch_related(
-            "owner_organisations",
-            "owner_people",
-            "target_dates",
-            Prefetch("updates", ActionUpdate.objects.select_related("author")),
-            Prefetch(
-                "proposals",
-                ActionProposal.objects.filter(status=ActionProposal.Status.PENDING),
-                to_attr="pending_proposals",
-            ),
-        )
-        .order_by("committee__code", "raised_on", "sequence", "id")
-    )
-    today = timezone.localdate()
-    for action in actions:
-        action.slug = reference_slug(action)
-        action.target_on = action.current_target_on
-        action.is_overdue = action.target_on is not None and action.target_on < today
-        updates = list(action.updates.all())
-        action.latest_update = updates[-1] if updates else None
-        if action.latest_update is not None:
-            update = action.latest_update
-            update.by = display_name(update.author) if update.author_id else update.author_name
-    counts = {
-        "open": len(actions),
-        "overdue": sum(1 for action in actions if action.is_overdue),
-        "proposed_closed": sum(1 for action in actions if action.status == "proposed_closed"),
-        "pending": sum(len(action.pending_proposals) for action in actions),
-    }
-    return render(
-        request,
-        "actions/owner/my_actions.html",
-        {"actions": actions, "counts": counts, "person": person, "today": today},
-    )
-
-
 urlpatterns = [
-    path("actions/mine/", my_actions, name="my-actions"),
-    path("actions/proposals/", proposal_list, name="proposals"),
     re_path(rf"^actions/{SLUG}/$", action_detail, name="action-detail"),
     re_path(rf"^actions/{SLUG}/updates/$", action_update_post, name="action-post-update"),
     re_path(rf"^actions/{SLUG}/propose-closure/$", action_propose_closure, name="action-propose-closure"),

@@ -15,9 +15,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actions.forms import ActionForm, MeetingUpdateForm
+from actions.forms.drafting import ActionForm, MeetingUpdateForm
 from actions.models import Action
-from actions.services import action_record_meeting_update
+from actions.services.drafting import action_record_meeting_update
 from minutes.access import get_meeting_for
 from minutes.models import AgendaItem, EditConflict, ItemKind, Organisation, Person
 from minutes.views.drafting import drafting_context

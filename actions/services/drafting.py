@@ -81,7 +81,7 @@ def action_record_meeting_update(
         action.save(update_fields=["status", "closed_on"])
     if status == Action.Status.CLOSED:
         # An owner's closure proposal is settled by the closure at the meeting.
-        from actions.services_owner import proposals_settle_on_close
+        from actions.services.owners import proposals_settle_on_close
 
         proposals_settle_on_close(action=action, by=by, meeting=meeting)
     return update

@@ -1,0 +1,123 @@
+"""The story of one action, as its page tells it: raised, every target-date step, update, proposal and decision."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
+
+from actions.models import ActionProposal, ActionUpdate, TargetDate
+
+
+def display_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass
+class Event:
+    """One line of an action's story, in date order."""
+
+    on: object  # a date
+    kind: str  # raised, target, update, proposal, decision
+    title: str
+    text: str = ""
+    by: str = ""
+    meeting: object = None
+    status_after: str = ""
+    anchor: str = ""
+    order: int = 0
+
+
+def fetch_story(action):
+    """Everything the page shows about `action`, in a fixed number of queries."""
+    prefetch_related_objects(
+        [action],
+        "owner_organisations",
+        "owner_people",
+        Prefetch("target_dates", TargetDate.objects.select_related("meeting__committee", "recorded_by")),
+        Prefetch("updates", ActionUpdate.objects.select_related("meeting__committee", "author")),
+        Prefetch("proposals", ActionProposal.objects.select_related("proposed_by", "decided_by")),
+    )
+    return action
+
+
+def story(action):
+    """Raising, every target-date step, update, proposal and decision, oldest first."""
+    events = [
+        Event(
+            on=action.raised_on,
+            kind="raised",
+            title=f"Raised at {action.meeting.reference}",
+            text=action.text,
+            meeting=action.meeting,
+            anchor="raised",
+        )
+    ]
+    for position, step in enumerate(action.target_dates.all()):
+        on = step.meeting.held_on if step.meeting_id else timezone.localdate(step.recorded_at)
+        title = "Target date set" if position == 0 else "Target date revised"
+        events.append(
+            Event(
+                on=on,
+                kind="target",
+                title=f"{title}: {step.target_on:%d/%m/%Y}",
+                by=display_name(step.recorded_by) if step.recorded_by_id else "",
+                meeting=step.meeting,
+                anchor=f"target-{step.pk}",
+                order=1,
+            )
+        )
+    for update in action.updates.all():
+        author = display_name(update.author) if update.author_id else update.author_name
+        events.append(
+            Event(
+                on=update.given_on,
+                kind="update",
+                title="Update" + (f" at {update.meeting.reference}" if update.meeting_id else ""),
+                text=update.text,
+                by=author,
+                meeting=update.meeting,
+                status_after=update.get_status_after_display(),
+                anchor=f"update-{update.pk}",
+                order=2,
+            )
+        )
+    for proposal in action.proposals.all():
+        proposer = (
+            display_name(proposal.proposed_by) if proposal.proposed_by_id else proposal.proposed_by_name
+        )
+        title = (
+            "Closure proposed"
+            if proposal.kind == ActionProposal.Kind.CLOSURE
+            else f"Revised target date asked for: {proposal.proposed_target_on:%d/%m/%Y}"
+        )
+        events.append(
+            Event(
+                on=timezone.localdate(proposal.proposed_at),
+                kind="proposal",
+                title=title,
+                text=proposal.note,
+                by=proposer,
+                status_after="Proposed closed" if proposal.kind == ActionProposal.Kind.CLOSURE else "",
+                anchor=f"proposal-{proposal.pk}",
+                order=3,
+            )
+        )
+        if proposal.decided_at:
+            accepted = proposal.status == ActionProposal.Status.ACCEPTED
+            what = "Closure" if proposal.kind == ActionProposal.Kind.CLOSURE else "Revised target date"
+            after = ""
+            if proposal.kind == ActionProposal.Kind.CLOSURE:
+                after = "Closed" if accepted else "Open"
+            events.append(
+                Event(
+                    on=timezone.localdate(proposal.decided_at),
+                    kind="decision",
+                    title=f"{what} {'accepted' if accepted else 'declined'}",
+                    text=proposal.decision_note,
+                    by=display_name(proposal.decided_by) if proposal.decided_by_id else "",
+                    status_after=after,
+                    anchor=f"decision-{proposal.pk}",
+                    order=4,
+                )
+            )
+    return sorted(events, key=lambda event: (event.on, event.order))
