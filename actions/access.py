@@ -1,34 +1,30 @@
-"""The one door to actions: who may see them and who may act on them as an owner."""
+"""The one door to actions: who may see them and who may act on them.
+
+Which actions a user may see is `Action.objects.visible_to(user)` (actions raised at
+a meeting the user may see; readers never see one raised in unpublished minutes),
+which updates `ActionUpdate.objects.visible_to(user)`. Every page, list, count,
+chart, export, feed and search starts from them; `get_action_for` answers 404 for
+anything else, so that outsiders do not learn it exists. The predicates below say
+who may act; views ask them after the door and answer 403 when they say no, and
+templates show only the controls they allow.
+"""
 
 from django.http import Http404
+from django.utils import timezone
 
 from actions.models import Action
-from minutes.models import Membership
-
-
-def actions_visible_to(user):
-    """Actions of the committees the user has any role on (readers included); staff see all."""
-    if not user.is_authenticated:
-        return Action.objects.none()
-    if user.is_staff:
-        return Action.objects.all()
-    return Action.objects.filter(committee__memberships__user=user)
-
-
-def reference_slug(action):
-    """The action's reference as a URL part: "OPSG 55/01" -> "OPSG-55-01"."""
-    return action.reference.replace(" ", "-").replace("/", "-")
+from actions.references import reference_from_slug
+from minutes.access import is_secretary
 
 
 def get_action_for(user, slug):
-    """The action `slug` names, if the user may see it; 404 otherwise (outsiders must not learn it exists)."""
-    code, _, rest = slug.partition("-")
-    number, _, sequence = rest.partition("-")
-    if not (code and number.isdigit() and sequence.isdigit()):
-        raise Http404("No such action.")
-    reference = f"{code} {int(number)}/{int(sequence):02d}"
+    """The action `slug` ("OPSG-55-01") names, if the user may see it; 404 otherwise."""
+    reference = reference_from_slug(slug)
     action = (
-        actions_visible_to(user)
+        None
+        if reference is None
+        else Action.objects.visible_to(user)
+        .with_overdue(timezone.localdate())
         .select_related("committee", "meeting__committee", "item")
         .filter(reference=reference)
         .first()
@@ -38,23 +34,26 @@ def get_action_for(user, slug):
     return action
 
 
-def owned_by(user):
-    """Actions the user owns: as a person, or through their organisation."""
-    person = getattr(user, "person", None) if user.is_authenticated else None
-    if person is None:
-        return Action.objects.none()
-    from django.db.models import Q
-
-    condition = Q(owner_people=person)
-    if person.organisation_id:
-        condition |= Q(owner_organisations=person.organisation_id)
-    return Action.objects.filter(condition).distinct()
+def can_act_as_owner(user, action):
+    """The action's owners: their person owns it, or their organisation does."""
+    return Action.objects.owned_by(user).filter(pk=action.pk).exists()
 
 
-def is_secretary_of(user, committee_id):
-    return (
-        user.is_staff
-        or Membership.objects.filter(
-            user=user, committee_id=committee_id, role=Membership.Role.SECRETARY
-        ).exists()
-    )
+def can_decide(user, action):
+    """The committee's secretaries and staff decide proposals and reopen closed actions."""
+    return is_secretary(user, action.committee_id)
+
+
+def can_post_update(user, action):
+    """Owners, and the committee's secretaries (and staff), while the action is open."""
+    return action.is_open and (can_decide(user, action) or can_act_as_owner(user, action))
+
+
+def can_propose(user, action):
+    """Only the owners propose closure or ask for a revised target date, while the action is open."""
+    return action.is_open and can_act_as_owner(user, action)
+
+
+def can_reopen(user, action):
+    """A closed action is reopened by the committee's secretaries and staff."""
+    return action.is_closed and can_decide(user, action)

@@ -13,10 +13,9 @@ import icalendar
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.access import actions_visible_to, owned_by, reference_slug
 from actions.links import absolute_url
-from actions.models import CalendarFeed
-from minutes.models import Meeting, Membership
+from actions.models import Action, CalendarFeed
+from minutes.models import Meeting
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -29,19 +28,21 @@ def calendar_feed_renew(*, user):
 
 
 def feed_meetings(user):
-    """Meetings of the committees the user has a role on."""
-    committees = Membership.objects.filter(user=user).values("committee")
+    """Meetings of the committees the user has a role on (a date is public: readers see every
+    meeting's date, as the committee announces them)."""
     return (
-        Meeting.objects.filter(committee__in=committees).select_related("committee").order_by("held_on", "pk")
+        Meeting.objects.filter(committee__memberships__user=user)
+        .select_related("committee")
+        .order_by("held_on", "pk")
     )
 
 
 def feed_actions(user):
     """Open actions the user owns (as a person or through their organisation) and may see."""
     return (
-        owned_by(user)
+        Action.objects.owned_by(user)
         .open()
-        .filter(pk__in=actions_visible_to(user).values("pk"))
+        .filter(pk__in=Action.objects.visible_to(user).values("pk"))
         .select_related("committee")
         .prefetch_related("target_dates")
         .order_by("pk")
@@ -83,7 +84,7 @@ def action_target_event(action, stamp):
     event.add("dtstart", target_on)
     event.add("dtend", target_on + datetime.timedelta(days=1))
     event.add("transp", "TRANSPARENT")
-    url = absolute_url(reverse("actions:action-detail", args=[reference_slug(action)]))
+    url = absolute_url(action.get_absolute_url())
     event.add("url", url)
     event.add("description", f"{action.text}\n\n{url}")
     return event

@@ -12,8 +12,7 @@ from django.db.models import Count, Min, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from actions.filters import overdue_condition
-from actions.models import Action
+from actions.models import overdue_condition
 
 MAX_OWNERS = 12
 # Age bands of open actions, youngest first: (label, lower bound in days, upper bound or None).
@@ -48,9 +47,8 @@ class OwnerFigures:
 def owner_figures(actions, today):
     """Open and overdue actions per owner among `actions` (a filtered log queryset), most open first."""
     # The log's own conditions, not "id IN (the log)": PostgreSQL then combines the
-    # search's GIN index with the status index instead of re-reading every action's
-    # text. status IN (…) rather than "not closed", for the status index.
-    open_actions = actions.order_by().filter(status__in=[Action.Status.OPEN, Action.Status.PROPOSED_CLOSED])
+    # search's GIN index with the status index instead of re-reading every action's text.
+    open_actions = actions.order_by().open()
     # Grouped by owner, each (action, owner) row is one action: no DISTINCT needed.
     aggregates = {
         "open": Count("status"),

@@ -1,7 +1,5 @@
 """The action log's query: the annotations it sorts and filters by, and its filters (all in the URL)."""
 
-import datetime
-
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
@@ -11,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from actions.models import Action, ActionUpdate, TargetDate, closed_last
+from actions.models import Action, ActionUpdate, TargetDate, closed_last, overdue_condition
 from minutes.models import Committee, Organisation, Person
 
 PAGE_SIZES = (25, 50, 100)
@@ -36,23 +34,24 @@ SORT_LABELS = {
 }
 
 
-def _latest(model, field, order):
-    return Subquery(model.objects.filter(action=OuterRef("pk")).order_by(*order).values(field)[:1])
-
-
-def with_log_columns(queryset):
+def with_log_columns(queryset, *, user, overdue_on=None):
     """Annotate what the log shows, sorts and filters by, computed in SQL.
 
     The target date in force is the stored column due_on (as Action.current_target_on);
-    previous_target_on is the step before it, latest_update_* the latest update. These
-    subqueries only feed the rows shown: the filters, sorts and counts use columns.
+    previous_target_on is the step before it, latest_update_* the latest update the
+    user may see (ActionUpdate.objects.visible_to). These subqueries only feed the rows
+    shown: the filters, sorts and counts use columns. With `overdue_on`, also
+    `is_overdue` on that day.
     """
     target_order = ("-recorded_at", "-id")
     previous_target = TargetDate.objects.filter(action=OuterRef("pk")).order_by(*target_order)
+    updates = ActionUpdate.objects.visible_to(user).filter(action=OuterRef("pk")).order_by("-given_on", "-id")
+    if overdue_on is not None:
+        queryset = queryset.with_overdue(overdue_on)
     return queryset.annotate(
         previous_target_on=Subquery(previous_target.values("target_on")[1:2]),
-        latest_update_on=_latest(ActionUpdate, "given_on", ("-given_on", "-id")),
-        latest_update_text=_latest(ActionUpdate, "text", ("-given_on", "-id")),
+        latest_update_on=Subquery(updates.values("given_on")[:1]),
+        latest_update_text=Subquery(updates.values("text")[:1]),
         status_rank=Case(
             When(status=Action.Status.OPEN, then=Value(0)),
             When(status=Action.Status.PROPOSED_CLOSED, then=Value(1)),
@@ -60,11 +59,6 @@ def with_log_columns(queryset):
             output_field=IntegerField(),
         ),
     )
-
-
-def overdue_condition(today):
-    """Not closed, with a target date in force before today."""
-    return ~Q(status=Action.Status.CLOSED) & Q(due_on__lt=today)
 
 
 def status_counts(queryset, today):
@@ -279,7 +273,7 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == OUTSTANDING:
-            return queryset.exclude(status=Action.Status.CLOSED)
+            return queryset.open()
         return queryset.filter(status=value)
 
     def filter_owner(self, queryset, name, value):
@@ -292,13 +286,10 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=owned.values("action_id"))
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(overdue_condition(self.today)) if value else queryset
+        return queryset.overdue(self.today) if value else queryset
 
     def filter_due_within(self, queryset, name, value):
-        last_day = self.today + datetime.timedelta(days=int(value))
-        return queryset.exclude(status=Action.Status.CLOSED).filter(
-            due_on__gte=self.today, due_on__lte=last_day
-        )
+        return queryset.due_within(int(value), self.today)
 
     def filter_nothing(self, queryset, name, value):
         return queryset

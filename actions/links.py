@@ -15,9 +15,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 
-from actions.access import reference_slug
 from actions.models import Action, ActionProposal, ActionUpdate
-from actions.services.owners import action_post_update, proposal_make
 from minutes.models import Organisation, Person
 
 SALT = "actions.owner-link"
@@ -88,7 +86,7 @@ def owner_link_token(action, owner, *, email=None, now=None):
 
 def owner_link_url(action, owner, *, email=None):
     token = owner_link_token(action, owner, email=email)
-    return absolute_url(reverse("actions:owner-link", args=[reference_slug(action), token]))
+    return absolute_url(reverse("actions:owner-link", args=[action.slug, token]))
 
 
 def read_owner_link_token(token, *, slug=None, now=None):
@@ -117,7 +115,7 @@ def read_owner_link_token(token, *, slug=None, now=None):
     )
     if action is None:
         raise LinkRefused("The action this link was for no longer exists.")
-    if slug is not None and slug != reference_slug(action):
+    if slug is not None and slug != action.slug:
         raise LinkRefused("This link is for another action.")
     owners = {"org": action.owner_organisations.all(), "person": action.owner_people.all()}.get(kind, [])
     owner = next((o for o in owners if o.pk == owner_id), None)
@@ -132,7 +130,7 @@ def read_owner_link_token(token, *, slug=None, now=None):
 def link_update_record(*, link, text, propose_closure=False):
     """Record an update given through an owner link, attributed to the owner and the address used.
 
-    Through the owners' services, as an update posted by an account would be:
+    Through the action's own methods, as an update posted by an account would be:
     proposing closure leaves a pending closure proposal (unless one is already
     waiting) and marks the action "proposed closed". A closed action takes
     nothing (ActionRefused).
@@ -143,7 +141,5 @@ def link_update_record(*, link, text, propose_closure=False):
             kind=ActionProposal.Kind.CLOSURE, status=ActionProposal.Status.PENDING
         )
         if propose_closure and not pending.exists():
-            proposal_make(
-                action=action, kind=ActionProposal.Kind.CLOSURE, by=None, note=text, by_name=link.author_name
-            )
-        return action_post_update(action=action, by=None, text=text, author_name=link.author_name)
+            action.propose_closure(by=None, note=text, by_name=link.author_name)
+        return action.record_update(by=None, text=text, author_name=link.author_name)

@@ -1,16 +1,32 @@
-"""Actions raised at meetings, their owners, target-date history and updates."""
+"""Actions raised at meetings, their owners, target-date history and updates.
 
-import hashlib
-import re
+An action's status changes only through its own methods (raising, closing,
+reopening, proposals and their decisions, updates at a meeting): each locks the
+action's row, refuses a move from the wrong state with `ActionRefused` (nothing
+written), and leaves its trace in the history.
+"""
+
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils import timezone
 
-from minutes.models import AgendaItem, EditableMixin, Meeting, Organisation, Person
+from actions.references import format_reference, reference_slug, typed_reference
+from minutes.editing import EditableMixin, EditConflict, edit_token
+from minutes.models import AgendaItem, Meeting, Membership, Organisation, Person
+
+UPDATE_MAX_LENGTH = 5000
+# What an action edit form changes, and so what its edit token covers.
+EDIT_FIELDS = ("text", "owner_organisations", "owner_people", "current_target_on")
+
+
+class ActionRefused(ValidationError):
+    """A change the action's (or the proposal's) current state does not allow; nothing was written."""
 
 
 def _word_stem(word):
@@ -22,19 +38,46 @@ def _word_stem(word):
     return word
 
 
-REFERENCE_TYPED = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]*?)[\s_-]*(\d+)\s*/\s*(\d+)\s*$")
+def open_statuses():
+    """The statuses of an action not closed yet: it is carried into Actions Outstanding."""
+    return [Action.Status.OPEN, Action.Status.PROPOSED_CLOSED]
 
 
-def typed_reference(words):
-    """The action reference `words` stands for ("opsg 55/1" -> "OPSG 55/01"), or None."""
-    match = REFERENCE_TYPED.match(words)
-    if match is None:
-        return None
-    code, number, sequence = match.groups()
-    return f"{code.upper()} {int(number)}/{int(sequence):02d}"
+def overdue_condition(on):
+    """Overdue on the day `on`: not closed, with a target date in force before it."""
+    return Q(status__in=open_statuses(), due_on__lt=on)
 
 
 class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Actions raised at a meeting the user may see (Meeting.objects.visible_to).
+
+        Staff see every action; the committee's members (every role but reader) every
+        action of the committee; readers those raised at meetings whose minutes are
+        published, never one raised in a draft.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        roles = Membership.objects.for_user(user)
+        published = Meeting.objects.filter(
+            committee__in=roles.readers().values("committee"), minutes_status=Meeting.Status.PUBLISHED
+        )
+        return self.filter(
+            Q(committee__in=roles.seeing_drafts().values("committee")) | Q(meeting__in=published.values("pk"))
+        )
+
+    def owned_by(self, user):
+        """Actions the user owns: as a person, or through their organisation."""
+        person = getattr(user, "person", None) if user.is_authenticated else None
+        if person is None:
+            return self.none()
+        condition = Q(owner_people=person)
+        if person.organisation_id:
+            condition |= Q(owner_organisations=person.organisation_id)
+        return self.filter(condition).distinct()
+
     def search(self, words):
         """Actions whose reference, text, owners or updates match `words`.
 
@@ -63,7 +106,21 @@ class ActionQuerySet(models.QuerySet):
 
     def open(self):
         """Actions not yet closed (open or proposed for closure)."""
-        return self.exclude(status=Action.Status.CLOSED)
+        return self.filter(status__in=open_statuses())
+
+    def overdue(self, on):
+        """Actions overdue on the day `on` (see overdue_condition)."""
+        return self.filter(overdue_condition(on))
+
+    def due_within(self, days, on):
+        """Open actions whose target date in force falls in the `days` days from `on` (both included)."""
+        return self.open().filter(due_on__gte=on, due_on__lte=on + datetime.timedelta(days=days))
+
+    def with_overdue(self, on):
+        """Each action annotated with `is_overdue` on the day `on`, by the same rule as overdue()."""
+        return self.annotate(
+            is_overdue=Case(When(overdue_condition(on), then=Value(True)), default=Value(False))
+        )
 
     def outstanding_at(self, meeting):
         """Actions raised at an earlier meeting of the committee and still open on its date.
@@ -106,6 +163,7 @@ class ActionQuerySet(models.QuerySet):
             else:
                 counter.update(last_action_sequence=Greatest(F("last_action_sequence"), sequence))
             meeting.last_action_sequence = counter.values_list("last_action_sequence", flat=True).get()
+            reference = format_reference(meeting.committee.code, meeting.number, sequence)
             try:
                 with transaction.atomic():
                     action = self.create(
@@ -113,14 +171,12 @@ class ActionQuerySet(models.QuerySet):
                         meeting=meeting,
                         item=item,
                         sequence=sequence,
-                        reference=Action.format_reference(meeting, sequence),
+                        reference=reference,
                         text=text,
                         raised_on=raised_on or meeting.held_on,
                     )
             except IntegrityError as error:
-                raise ValidationError(
-                    f"{Action.format_reference(meeting, sequence)} is already used."
-                ) from error
+                raise ValidationError(f"{reference} is already used.") from error
             action.set_owners(owners)
             if target_on is not None:
                 action.target_dates.create(target_on=target_on, meeting=meeting, recorded_by=by)
@@ -191,11 +247,21 @@ class Action(EditableMixin, models.Model):
     def __str__(self):
         return self.reference
 
+    def get_absolute_url(self):
+        return reverse("actions:action-detail", args=[self.slug])
+
     def clean(self):
         if self.status == self.Status.CLOSED and not self.closed_on:
             raise ValidationError({"closed_on": "Give the date the action was closed."})
         if self.status != self.Status.CLOSED and self.closed_on:
             raise ValidationError({"closed_on": "Only a closed action has a closure date: clear it."})
+
+    @property
+    def slug(self):
+        """The reference as the action page's URL names it: "OPSG-55-01"."""
+        return reference_slug(self.reference)
+
+    # ---- What the log searches and sorts by (kept by actions/signals.py) ----------------
 
     def refresh_search_document(self):
         """Rebuild what the action log searches and sorts by: the search document
@@ -216,9 +282,7 @@ class Action(EditableMixin, models.Model):
             type(self).objects.filter(pk=self.pk).update(due_on=latest)
             self.due_on = latest
 
-    @staticmethod
-    def format_reference(meeting, sequence):
-        return f"{meeting.committee.code} {meeting.number}/{sequence:02d}"
+    # ---- Reading ---------------------------------------------------------------------
 
     def set_owners(self, owners):
         owners = list(owners)
@@ -239,7 +303,16 @@ class Action(EditableMixin, models.Model):
 
     @property
     def is_open(self):
+        """Not closed yet (open, or proposed for closure)."""
         return self.status != self.Status.CLOSED
+
+    @property
+    def is_closed(self):
+        return self.status == self.Status.CLOSED
+
+    @property
+    def is_proposed_closed(self):
+        return self.status == self.Status.PROPOSED_CLOSED
 
     @property
     def current_target_on(self):
@@ -278,26 +351,299 @@ class Action(EditableMixin, models.Model):
                 before = entry.target_on
         return before, revised
 
-    def set_target_date(self, target_on, *, meeting=None, by=None):
-        """Record a (revised) target date; the history keeps every step."""
+    # ---- Changes: each locks the row, checks the state, writes, leaves history ----------
+
+    def _locked(self, by=None):
+        """The action's row, locked until the transaction ends, as it is now.
+
+        `by` is who changes it, for the history rows its saves leave (the request's
+        user is taken when there is a request; commands and tests name it).
+        """
+        current = type(self)._base_manager.select_for_update().get(pk=self.pk)
+        if by is not None and getattr(by, "is_authenticated", False):
+            current._history_user = by
+        return current
+
+    def _refresh_from(self, current):
+        self.status, self.closed_on, self.text = current.status, current.closed_on, current.text
+
+    def _refuse_if_closed(self, current, what):
+        if current.status == self.Status.CLOSED:
+            raise ActionRefused(
+                f"{current.reference} was closed on {current.closed_on:%d/%m/%Y}: it takes no more {what}. "
+                "Nothing was saved."
+            )
+
+    # Each move between statuses: the statuses it starts from (any other is refused) and how
+    # a refusal words it ("OPSG 55/01 is open: it cannot be reopened.").
+    MOVES = {
+        "propose closure": ({"open"}, "be proposed for closure"),
+        "close": ({"open", "proposed_closed"}, "be closed"),
+        "reopen": ({"closed"}, "be reopened"),
+        "withdraw the closure proposal": ({"proposed_closed"}, "go back to open from a closure proposal"),
+    }
+
+    def _move(self, current, move, to, *, on=None):
+        """Change `current`'s status by `move` (a MOVES key), guarded: ActionRefused from the wrong state."""
+        starts, words = self.MOVES[move]
+        if current.status not in starts:
+            if current.status == self.Status.CLOSED:
+                state = f"was closed on {current.closed_on:%d/%m/%Y}"
+            else:
+                state = f"is {current.get_status_display().lower()}"
+            raise ActionRefused(f"{current.reference} {state}: it cannot {words}. Nothing was saved.")
+        current.status = to
+        current.closed_on = on if to == self.Status.CLOSED else None
+        current.save(update_fields=["status", "closed_on"])
+
+    def record_update(self, *, text, by=None, given_on=None, author_name=""):
+        """Record a progress update given between meetings; the status is unchanged.
+
+        Refused on a closed action, for a date in the future or before the action was raised.
+        """
+        text = (text or "").strip()
+        if not text:
+            raise ValidationError("Write the update before posting it.")
+        given_on = given_on or timezone.localdate()
+        if given_on > timezone.localdate():
+            raise ValidationError("An update cannot be dated in the future.")
+        with transaction.atomic():
+            current = self._locked(by)
+            self._refuse_if_closed(current, "updates")
+            if given_on < current.raised_on:
+                raise ValidationError(
+                    f"An update cannot be dated before the action was raised ({current.raised_on:%d/%m/%Y})."
+                )
+            return current.updates.create(
+                text=text,
+                given_on=given_on,
+                status_after=current.status,
+                author=by if by is not None and by.is_authenticated else None,
+                author_name=author_name.strip(),
+            )
+
+    def propose_closure(self, *, by, note, by_name=""):
+        """An owner proposes closure: the action is "proposed closed" until the secretary decides."""
+        return self._propose(ActionProposal.Kind.CLOSURE, by=by, note=note, by_name=by_name)
+
+    def ask_target_date(self, *, by, note, target_on, by_name=""):
+        """An owner asks for a revised target date, for the secretary to decide."""
+        return self._propose(
+            ActionProposal.Kind.TARGET_DATE, by=by, note=note, by_name=by_name, target_on=target_on
+        )
+
+    def _propose(self, kind, *, by, note, by_name="", target_on=None):
+        note = (note or "").strip()
+        if not note:
+            raise ValidationError("Say why, so that the secretary can decide.")
+        with transaction.atomic():
+            current = self._locked(by)
+            self._refuse_if_closed(current, "proposals")
+            if current.proposals.filter(kind=kind, status=ActionProposal.Status.PENDING).exists():
+                label = ActionProposal.Kind(kind).label.lower()
+                raise ActionRefused(
+                    f"A {label} proposal on {current.reference} is already waiting for the secretary. "
+                    "Nothing was saved."
+                )
+            if kind == ActionProposal.Kind.TARGET_DATE:
+                if target_on is None:
+                    raise ValidationError("Give the revised target date you ask for.")
+                if target_on < timezone.localdate():
+                    raise ValidationError("A revised target date cannot be in the past.")
+                if target_on == current.current_target_on:
+                    raise ValidationError(
+                        f"{target_on:%d/%m/%Y} is already the target date: give another date."
+                    )
+            else:
+                target_on = None
+            proposal = current.proposals.create(
+                kind=kind,
+                note=note,
+                proposed_target_on=target_on,
+                proposed_by=by if by is not None and by.is_authenticated else None,
+                proposed_by_name=by_name.strip(),
+            )
+            if kind == ActionProposal.Kind.CLOSURE and current.status == self.Status.OPEN:
+                self._move(current, "propose closure", self.Status.PROPOSED_CLOSED)
+            self._refresh_from(current)
+            return proposal
+
+    def decide(self, proposal, *, by, accept, note):
+        """The secretary accepts or declines a pending proposal on this action.
+
+        Accepting closure closes the action today with a "Closure confirmed" update;
+        accepting a target date records it as a new step of the history. Declining
+        leaves the action as it was (a declined closure reopens it). Either way the
+        decision, its author and note stay on the proposal.
+        """
+        note = (note or "").strip()
+        with transaction.atomic():
+            current = self._locked(by)
+            pending = ActionProposal.objects.select_for_update().get(pk=proposal.pk, action=current)
+            if pending.status != ActionProposal.Status.PENDING:
+                when = f" on {timezone.localtime(pending.decided_at):%d/%m/%Y}" if pending.decided_at else ""
+                raise ActionRefused(
+                    f"This {pending.get_kind_display().lower()} proposal was already "
+                    f"{pending.get_status_display().lower()}{when}: nothing was changed."
+                )
+            if accept:
+                self._refuse_if_closed(current, "changes")
+                if pending.kind == ActionProposal.Kind.CLOSURE:
+                    text = "Closure confirmed by the secretary."
+                    self._close(
+                        current, on=timezone.localdate(), by=by, text=f"{text} {note}" if note else text
+                    )
+                else:
+                    current._revise_target_date(pending.proposed_target_on, by=by)
+            elif (
+                pending.kind == ActionProposal.Kind.CLOSURE and current.status == self.Status.PROPOSED_CLOSED
+            ):
+                self._move(current, "withdraw the closure proposal", self.Status.OPEN)
+            pending.status = ActionProposal.Status.ACCEPTED if accept else ActionProposal.Status.DECLINED
+            pending.record_decision(by=by, note=note)
+            self._refresh_from(current)
+            return pending
+
+    def close(self, *, on, by=None, text=""):
+        """Close the action on the day `on`, with an update saying so (`text`); its pending proposals
+        are settled. Refused when it is closed already."""
+        with transaction.atomic():
+            current = self._locked(by)
+            update = self._close(current, on=on, by=by, text=text or "Closed.")
+            self._refresh_from(current)
+            return update
+
+    def _close(self, current, *, on, by, text):
+        self._move(current, "close", self.Status.CLOSED, on=on)
+        update = current.updates.create(
+            text=text, given_on=on, status_after=self.Status.CLOSED, author=_user_or_none(by)
+        )
+        current._settle_proposals(by=by, note="The action was closed.")
+        return update
+
+    def reopen(self, *, by=None, text, on=None):
+        """Reopen a closed action (its closure date is cleared), with an update saying why."""
+        text = (text or "").strip()
+        if not text:
+            raise ValidationError("Say why the action is reopened.")
+        with transaction.atomic():
+            current = self._locked(by)
+            self._move(current, "reopen", self.Status.OPEN)
+            update = current.updates.create(
+                text=text,
+                given_on=on or timezone.localdate(),
+                status_after=self.Status.OPEN,
+                author=_user_or_none(by),
+            )
+            self._refresh_from(current)
+            return update
+
+    def revise_target_date(self, target_on, *, by=None, meeting=None):
+        """Record a revised target date (the history keeps every step); refused on a closed action."""
+        with transaction.atomic():
+            current = self._locked(by)
+            self._refuse_if_closed(current, "target dates")
+            return current._revise_target_date(target_on, by=by, meeting=meeting)
+
+    def _revise_target_date(self, target_on, *, by=None, meeting=None):
         if target_on == self.current_target_on and meeting is None:
             return None
-        return self.target_dates.create(target_on=target_on, meeting=meeting, recorded_by=by)
+        return self.target_dates.create(target_on=target_on, meeting=meeting, recorded_by=_user_or_none(by))
 
-    def record_update(self, *, text, given_on=None, meeting=None, status=None, target_on=None, by=None):
-        """Record an update (at a meeting or between meetings) and apply what it changes."""
-        given_on = given_on or (meeting.held_on if meeting else timezone.localdate())
-        status = status or self.status
+    def _settle_proposals(self, *, by, note):
+        """Once the action is closed: a pending closure proposal is accepted, any other declined."""
+        for pending in ActionProposal.objects.select_for_update().filter(
+            action=self, status=ActionProposal.Status.PENDING
+        ):
+            accepted = pending.kind == ActionProposal.Kind.CLOSURE
+            pending.status = ActionProposal.Status.ACCEPTED if accepted else ActionProposal.Status.DECLINED
+            pending.record_decision(by=by, note=note)
+
+    def edit(self, *, text, owners, target_on, based_on, meeting=None, by=None):
+        """Change the text, owners and target date, unless someone else changed them first.
+
+        `based_on` is the edit token the form started from (EDIT_FIELDS); EditConflict
+        (with the action as it is now, or None if it was deleted) if it no longer
+        matches. A new target date is a new step of the history, recorded at `meeting`;
+        a target date cannot be removed, only replaced.
+        """
+        with self.unchanged_since(EDIT_FIELDS, based_on) as current:
+            if by is not None and by.is_authenticated:
+                current._history_user = by
+            if not owners:
+                raise ValidationError("An action needs at least one owner.")
+            previous_target_on = current.current_target_on
+            if target_on is None and previous_target_on is not None:
+                raise ValidationError("A target date can be changed but not removed.")
+            current.text = text.strip()
+            current.save(update_fields=["text"])
+            current.set_owners(owners)
+            if target_on is not None and target_on != previous_target_on:
+                current._revise_target_date(target_on, by=by, meeting=meeting)
+            return current
+
+    def record_meeting_update(self, *, meeting, text, status, revised_target_on=None, by=None, based_on=None):
+        """Record (or correct) the update given on this action at `meeting`, and apply it.
+
+        One update per action and meeting: created the first time, changed in place
+        afterwards. The target date agreed at the meeting is one step of the history,
+        created, changed or (when cleared) removed. The status follows the update:
+        closed on the meeting's date (pending proposals settled), or open again. The
+        update is part of the meeting's minutes: refused unless they are a draft and
+        the action is outstanding at the meeting. With `based_on` (the token of the
+        update the form started from), EditConflict with the update as it is now if
+        someone else recorded it meanwhile; nothing is written then.
+        """
+        if status not in self.Status.values:
+            raise ValidationError(f"{status!r} is not a status of an action.")
         with transaction.atomic():
-            if target_on is not None and target_on != self.current_target_on:
-                self.target_dates.create(target_on=target_on, meeting=meeting, recorded_by=by)
-            if status != self.status:
-                self.status = status
-                self.closed_on = given_on if status == self.Status.CLOSED else None
-                self.save(update_fields=["status", "closed_on"])
-            return self.updates.create(
-                text=text, given_on=given_on, meeting=meeting, status_after=status, author=by
-            )
+            current = self._locked(by)
+            if not meeting.is_draft:
+                raise ActionRefused(
+                    f"The minutes of {meeting.reference} are {meeting.get_minutes_status_display().lower()}: "
+                    "updates given at that meeting can no longer be changed. Nothing was saved."
+                )
+            if not type(self).objects.outstanding_at(meeting).filter(pk=current.pk).exists():
+                raise ActionRefused(
+                    f"{current.reference} is not outstanding at {meeting.reference}: "
+                    "no update can be recorded there. Nothing was saved."
+                )
+            update = current.update_at(meeting)
+            if based_on is not None and meeting_update_token(update) != based_on:
+                raise EditConflict(update)
+            if update is None:
+                update = ActionUpdate(action=current, meeting=meeting)
+            update.given_on = meeting.held_on
+            update.text = text.strip()
+            update.status_after = status
+            update.author = _user_or_none(by)
+            update.save()
+
+            agreed = list(current.target_dates.filter(meeting=meeting))
+            if revised_target_on is None:
+                for entry in agreed:
+                    entry.delete()
+            elif agreed:
+                entry = agreed[-1]
+                if entry.target_on != revised_target_on:
+                    entry.target_on, entry.recorded_by = revised_target_on, _user_or_none(by)
+                    entry.save(update_fields=["target_on", "recorded_by"])
+            else:
+                current._revise_target_date(revised_target_on, by=by, meeting=meeting)
+
+            # What the meeting recorded is the status: whatever it was before.
+            closed_on = meeting.held_on if status == self.Status.CLOSED else None
+            if (current.status, current.closed_on) != (status, closed_on):
+                current.status, current.closed_on = status, closed_on
+                current.save(update_fields=["status", "closed_on"])
+            if status == self.Status.CLOSED:
+                current._settle_proposals(by=by, note=f"Closed at {meeting.reference}.")
+            self._refresh_from(current)
+            return update
+
+
+def _user_or_none(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 class TargetDate(models.Model):
@@ -331,6 +677,26 @@ class TargetDate(models.Model):
         return (own.held_on, own.number) < (meeting.held_on, meeting.number)
 
 
+class ActionUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Updates on actions the user may see, except, for a reader, those given at a meeting whose
+        minutes are not published yet (they are part of draft minutes)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        roles = Membership.objects.for_user(user)
+        published = Meeting.Status.PUBLISHED
+        return self.filter(
+            Q(action__committee__in=roles.seeing_drafts().values("committee"))
+            | Q(
+                Q(meeting__isnull=True) | Q(meeting__minutes_status=published),
+                action__committee__in=roles.readers().values("committee"),
+                action__meeting__minutes_status=published,
+            )
+        )
+
+
 class ActionUpdate(models.Model):
     """A dated progress update on an action, optionally given at a meeting."""
 
@@ -346,6 +712,8 @@ class ActionUpdate(models.Model):
         max_length=200, blank=True, help_text="Who gave the update when they have no account (a signed link)."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "given_on", "id"]
@@ -368,19 +736,17 @@ class ActionUpdate(models.Model):
         """Digest of what was recorded at the meeting: text, status and revised target date.
 
         The Actions Outstanding form carries it; a save from a form whose token no
-        longer matches is refused (see action_record_meeting_update). Reads the
+        longer matches is refused (see Action.record_meeting_update). Reads the
         action's target dates, which the meeting selector prefetches.
         """
         return meeting_update_token(self)
 
 
 def meeting_update_token(update):
-    """The token of the update recorded at a meeting; "" while none is."""
+    """The token of the update recorded at a meeting: its text, status and revised target date ("" while none is)."""
     if update is None:
         return ""
-    values = [update.text, update.status_after, _date_text(update.revised_target_on)]
-    payload = "\x1f".join(repr(value) for value in values)
-    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+    return edit_token([update.text, update.status_after, _date_text(update.revised_target_on)])
 
 
 def _date_text(day):
@@ -426,6 +792,21 @@ class ActionProposal(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_closure(self):
+        return self.kind == self.Kind.CLOSURE
+
+    def record_decision(self, *, by, note):
+        """Save the decision taken on the proposal (its status set by the caller): who, when, why."""
+        self.decided_by = _user_or_none(by)
+        self.decided_at = timezone.now()
+        self.decision_note = note
+        self.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
 
 
 class ReminderSent(models.Model):

@@ -6,17 +6,14 @@ so a second run that day, or one running at the same time, finds the row (or
 waits for it and fails to insert) and sends nothing.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from actions.access import reference_slug
 from actions.links import absolute_url, owner_link_url
 from actions.models import Action, ReminderSent
 from minutes.models import Membership, Person
@@ -52,11 +49,10 @@ class ReminderSummary:
 
 
 def actions_to_remind(today):
-    """Open actions whose target date in force is on or before today + 7 days, with it as `target_on`."""
+    """Actions overdue or due within 7 days, with the target date in force as `target_on`."""
     return (
-        Action.objects.open()
+        (Action.objects.overdue(today) | Action.objects.due_within(DUE_SOON_DAYS, today))
         .annotate(target_on=F("due_on"))
-        .filter(target_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
         .select_related("committee")
         .prefetch_related("owner_organisations", "owner_people__user")
         .order_by("target_on", "reference")
@@ -74,7 +70,7 @@ def recipients_of(action):
     signed link. For an organisation: its people whose account is an action
     owner on the action's committee.
     """
-    page = absolute_url(reverse("actions:action-detail", args=[reference_slug(action)]))
+    page = absolute_url(action.get_absolute_url())
     found = {}
     for person in action.owner_people.all():
         email = _email_of(person)

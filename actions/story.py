@@ -27,20 +27,37 @@ class Event:
     order: int = 0
 
 
-def fetch_story(action):
-    """Everything the page shows about `action`, in a fixed number of queries."""
+def fetch_story(action, user):
+    """Everything the page shows `user` about `action`, in a fixed number of queries.
+
+    Only the updates the user may see (ActionUpdate.objects.visible_to): a reader does not
+    see an update given at a meeting whose minutes are not published yet.
+    """
+    updates = ActionUpdate.objects.visible_to(user).select_related("meeting__committee", "author")
     prefetch_related_objects(
         [action],
         "owner_organisations",
         "owner_people",
         Prefetch("target_dates", TargetDate.objects.select_related("meeting__committee", "recorded_by")),
-        Prefetch("updates", ActionUpdate.objects.select_related("meeting__committee", "author")),
+        Prefetch("updates", updates),
         Prefetch("proposals", ActionProposal.objects.select_related("proposed_by", "decided_by")),
     )
     return action
 
 
-def story(action):
+def target_steps(action, *, sees_drafts):
+    """The action's target-date steps, each with `shown_meeting`: the meeting it was agreed at, if the
+    user may open it (a reader may not open minutes that are not published)."""
+    steps = list(action.target_dates.all())
+    for step in steps:
+        meeting = step.meeting
+        step.shown_meeting = (
+            meeting if meeting is not None and (sees_drafts or meeting.is_published) else None
+        )
+    return steps
+
+
+def story(action, *, sees_drafts):
     """Raising, every target-date step, update, proposal and decision, oldest first."""
     events = [
         Event(
@@ -52,7 +69,7 @@ def story(action):
             anchor="raised",
         )
     ]
-    for position, step in enumerate(action.target_dates.all()):
+    for position, step in enumerate(target_steps(action, sees_drafts=sees_drafts)):
         on = step.meeting.held_on if step.meeting_id else timezone.localdate(step.recorded_at)
         title = "Target date set" if position == 0 else "Target date revised"
         events.append(
@@ -61,7 +78,7 @@ def story(action):
                 kind="target",
                 title=f"{title}: {step.target_on:%d/%m/%Y}",
                 by=display_name(step.recorded_by) if step.recorded_by_id else "",
-                meeting=step.meeting,
+                meeting=step.shown_meeting,
                 anchor=f"target-{step.pk}",
                 order=1,
             )

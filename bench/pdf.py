@@ -53,11 +53,11 @@ def big_meeting(committee, outstanding):
             owners=[dcc],
             target_on=datetime.date(2022, 2, 14),
         )
-        action.record_update(
+        action.record_meeting_update(
             meeting=meeting,
             text="The DCC noted progress and will report again at the next meeting.",
             status=Action.Status.OPEN,
-            target_on=datetime.date(2022, 3, 14),
+            revised_target_on=datetime.date(2022, 3, 14),
         )
     return Meeting.objects.select_related("committee").get(pk=meeting.pk)
 

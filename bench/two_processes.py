@@ -206,7 +206,6 @@ def make_data():
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
 
-    from actions.access import reference_slug
     from actions.models import Action
     from minutes.models import Meeting, Membership
     from tests.factories import make_committee, make_full_meeting, make_item, make_meeting, make_user
@@ -281,7 +280,7 @@ def make_data():
     ]
     data.committee = committee.pk
     actions = Action.objects.filter(committee=committee).order_by("id")
-    data.action_slugs = [reference_slug(action) for action in actions[:40]]
+    data.action_slugs = [action.slug for action in actions[:40]]
     data.axes = apps.is_installed("axes")
     return data
 

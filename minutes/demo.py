@@ -743,7 +743,7 @@ class _Loader:
                     f"Action {self.committee.code} {number}/{sequence:02d} not found: no update recorded."
                 )
                 continue
-            action.record_update(meeting=meeting, text=text, status=status)
+            action.record_meeting_update(meeting=meeting, text=text, status=status)
         self.say(
             f"Created meeting {meeting}: {meeting.attendances.count()} attendance rows, "
             f"{meeting.items.count()} items, {len(OPSG_55_ACTIONS)} new actions, "

@@ -2,27 +2,16 @@
 
 import contextlib
 import contextvars
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Q
 
+from minutes.editing import EditableMixin
 from minutes.sanitize import clean_minutes_html
 
 DEFAULT_DECISION_VERBS = "AGREED\nNOTED\nAPPROVED\nCONSIDERED\nREQUESTED"
-
-
-class EditConflict(Exception):
-    """Someone else saved this part after the editor loaded it.
-
-    `current` is the row as it is now (None if it was deleted meanwhile).
-    """
-
-    def __init__(self, current):
-        super().__init__("This was changed by someone else while you were editing it.")
-        self.current = current
 
 
 class TransitionRefused(ValidationError):
@@ -124,54 +113,6 @@ class FrozenWhenPublished:
     def delete(self, *args, **kwargs):
         _refuse_if_published([self.frozen_meeting_id()])
         return super().delete(*args, **kwargs)
-
-
-class EditableMixin:
-    """Saves that refuse to overwrite a change made since the editor loaded the part.
-
-    An edit form carries `edit_token(fields)`: a digest of the values it started
-    from. `save_if_unchanged` compares it with the values in the database inside
-    a transaction that locks the row, so of two saves started from the same
-    values exactly one wins, whichever process or host runs them. Changes to
-    other fields of the same row are not conflicts.
-    """
-
-    def prepare_for_save(self):
-        """Normalise field values before they are written (sanitising, trimming)."""
-
-    def edit_state(self, fields):
-        values = []
-        for name in fields:
-            field = self._meta.get_field(name)
-            if field.many_to_many:
-                values.append(sorted(related.pk for related in getattr(self, name).all()))
-            else:
-                # As text, so that an enum member and its stored string agree.
-                values.append(None if field.value_from_object(self) is None else field.value_to_string(self))
-        return values
-
-    def edit_token(self, fields):
-        payload = "\x1f".join(repr(value) for value in self.edit_state(fields))
-        return hashlib.sha256(payload.encode()).hexdigest()[:32]
-
-    def save_if_unchanged(self, fields, *, based_on, save_m2m=None):
-        """Save `fields` if their stored values still match the token `based_on`.
-
-        Raises EditConflict with the current row otherwise; nothing is written.
-        `save_m2m`, if given, is called inside the same transaction.
-        """
-        model = type(self)
-        with transaction.atomic():
-            current = model._base_manager.select_for_update().filter(pk=self.pk).first()
-            if current is None or current.edit_token(fields) != based_on:
-                raise EditConflict(current)
-            self.prepare_for_save()
-            concrete = [name for name in fields if not self._meta.get_field(name).many_to_many]
-            auto_now = [f.name for f in self._meta.concrete_fields if getattr(f, "auto_now", False)]
-            if concrete:
-                self.save(update_fields=[*concrete, *auto_now])
-            if save_m2m is not None:
-                save_m2m()
 
 
 class Committee(models.Model):
@@ -283,6 +224,14 @@ class MembershipQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user) if user.is_authenticated else self.none()
 
+    def seeing_drafts(self):
+        """Roles that see the committee's minutes in draft: everyone but readers."""
+        return self.exclude(role=Membership.Role.READER)
+
+    def readers(self):
+        """Roles that see published minutes only."""
+        return self.filter(role=Membership.Role.READER)
+
 
 class Membership(models.Model):
     """A user's role on one committee."""
@@ -320,16 +269,16 @@ class MeetingQuerySet(models.QuerySet):
         return super().delete()
 
     def visible_to(self, user):
-        """Meetings a user may open: staff see all; readers only published minutes."""
+        """Meetings a user may open: staff see all; the committee's members every meeting of
+        theirs; readers only published minutes."""
         if not user.is_authenticated:
             return self.none()
         if user.is_staff:
             return self
-        roles = Membership.objects.filter(user=user)
-        full = roles.exclude(role=Membership.Role.READER).values("committee")
-        readers = roles.filter(role=Membership.Role.READER).values("committee")
+        roles = Membership.objects.for_user(user)
         return self.filter(
-            Q(committee__in=full) | Q(committee__in=readers, minutes_status=Meeting.Status.PUBLISHED)
+            Q(committee__in=roles.seeing_drafts().values("committee"))
+            | Q(committee__in=roles.readers().values("committee"), minutes_status=Meeting.Status.PUBLISHED)
         )
 
     def get_by_reference(self, reference):
@@ -413,6 +362,18 @@ class Meeting(EditableMixin, models.Model):
     @property
     def reference(self):
         return f"{self.committee.code}_{self.number}"
+
+    @property
+    def is_draft(self):
+        return self.minutes_status == self.Status.DRAFT
+
+    @property
+    def is_circulated(self):
+        return self.minutes_status == self.Status.CIRCULATED
+
+    @property
+    def is_approved(self):
+        return self.minutes_status == self.Status.APPROVED
 
     @property
     def is_published(self):

@@ -109,6 +109,14 @@ def raise_action(
     )
 
 
+def publish(meeting, by):
+    """Take a draft's minutes to published along the life cycle the pages use: circulate,
+    the chair's sign-off, publish (the final PDF is rendered)."""
+    meeting.circulate(by=by)
+    meeting.approve(by=by, note="Approved by the chair's sign-off.")
+    return meeting.publish(by=by)
+
+
 def make_full_meeting(committee, number, scale):
     """A meeting with `scale` times roughly the content of OPSG_55."""
     earlier = make_meeting(
@@ -119,7 +127,7 @@ def make_full_meeting(committee, number, scale):
     categories = list(committee.seat_categories.all())
     for _ in range(2 * scale):
         old = raise_action(earlier, owners=[dcc, make_person()], target_on=datetime.date(2021, 8, 1))
-        old.record_update(meeting=meeting, text="Progress.", status=Action.Status.CLOSED)
+        old.record_meeting_update(meeting=meeting, text="Progress.", status=Action.Status.CLOSED)
     for i in range(26 * scale):
         make_attendance(meeting, make_person(organisation=dcc), categories[i % len(categories)])
     for i in range(5 * scale):

@@ -16,8 +16,7 @@ from html.parser import HTMLParser
 from django.db import transaction
 from django.urls import reverse
 
-from actions.models import Action, ActionProposal, ActionUpdate, meeting_update_token
-from actions.services.drafting import ACTION_EDIT_FIELDS
+from actions.models import EDIT_FIELDS, Action, ActionProposal, ActionUpdate, meeting_update_token
 from minutes.forms import ItemForm, ItemTextForm, MeetingDetailsForm
 from minutes.forms.decisions import DecisionForm, FootnoteForm
 from minutes.models import (
@@ -102,7 +101,7 @@ def url(name, *args):
 
 
 def slug(action):
-    return action.reference.replace(" ", "-").replace("/", "-")
+    return action.slug
 
 
 def _latest(model, **filters):
@@ -247,7 +246,7 @@ def f_action_edit(w):
         p + "text": action.text,
         p + "owners": action.owner_values,
         p + "target_on": action.current_target_on.isoformat(),
-        p + "token": action.edit_token(ACTION_EDIT_FIELDS),
+        p + "token": action.edit_token(EDIT_FIELDS),
     }
     return url("actions:action-edit", w.draft.reference, action.pk), data
 
@@ -310,6 +309,10 @@ def f_ask_target_date(w):
     later = (datetime.date.today() + datetime.timedelta(days=90)).isoformat()
     data = {"target-proposed_target_on": later, "target-note": "More time is needed."}
     return url("actions:action-ask-target-date", slug(w.action)), data
+
+
+def f_action_reopen(w):
+    return url("actions:action-reopen", slug(w.closed_action)), {"reopen-text": "The fix did not hold."}
 
 
 def f_proposal_decide(w):
@@ -646,6 +649,16 @@ FORMS = {
             text=("target-note",),
             other=("target-proposed_target_on",),
             saved=lambda w: {"target-note": _latest(ActionProposal, action=w.action).note},
+            models=OWNERS,
+            both=False,
+        )
+    ],
+    "actions:action-reopen": [
+        Form(
+            "secretary",
+            f_action_reopen,
+            text=("reopen-text",),
+            saved=lambda w: {"reopen-text": _latest(ActionUpdate, action=w.closed_action).text},
             models=OWNERS,
             both=False,
         )

@@ -380,7 +380,6 @@ def build_world():
     from django.test import override_settings
 
     from actions.links import owner_link_token
-    from actions.services.owners import proposal_make
     from minutes.models import AgendaItem, ItemKind, Meeting, Membership
     from minutes.services.meetings import meeting_create
     from minutes.services.review import comment_add
@@ -451,14 +450,15 @@ def build_world():
     # A second action of the DCC with a pending target-date proposal, for the secretary to decide;
     # OPSG 55/01 stays free of proposals for the owner's own forms.
     w.proposal_action = raise_action(w.draft, "The DCC to confirm the dates.", owners=[w.dcc], item=w.item)
-    w.proposal = proposal_make(
-        action=w.proposal_action,
-        kind="target_date",
+    w.proposal = w.proposal_action.ask_target_date(
         by=w.users["owner"],
         note="Later, please.",
-        proposed_target_on=datetime.date.today() + datetime.timedelta(days=60),
+        target_on=datetime.date.today() + datetime.timedelta(days=60),
     )
     w.owner_token = owner_link_token(w.action, w.dcc, email="dcc@example.com")
+    # A closed action of the DCC, for the secretary to reopen.
+    w.closed_action = raise_action(w.draft, "The DCC to share the slides.", owners=[w.dcc], item=w.item)
+    w.closed_action.close(on=datetime.date(2021, 9, 1), text="Shared.", by=secretary)
 
     w.circulated = meeting(56, datetime.date(2021, 9, 7))
     reports = w.circulated.items.get(title="SEC Panel Reports")

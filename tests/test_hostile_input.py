@@ -500,8 +500,6 @@ def _fill_with_corpus(w):
     from actions.forms.drafting import ActionForm
     from actions.forms.owner import UpdateForm
     from actions.links import link_update_record, read_owner_link_token
-    from actions.services.drafting import action_record_meeting_update
-    from actions.services.owners import action_post_update
     from minutes.forms import ItemAddForm
     from minutes.forms.attendance import AttendanceAddForm
     from minutes.sanitize import paragraphs
@@ -584,7 +582,7 @@ def _fill_with_corpus(w):
             shown.append(("meeting", added.person.name))
         update = UpdateForm({"update-text": value}, prefix="update")
         if update.is_valid():
-            posted = action_post_update(action=w.action, by=owner, text=update.cleaned_data["text"])
+            posted = w.action.record_update(by=owner, text=update.cleaned_data["text"])
             shown.append(("action", posted.text))
             link_update_record(link=link, text=update.cleaned_data["text"])
             shown.append(("action", posted.text))
@@ -600,9 +598,7 @@ def _fill_with_corpus(w):
         made = decision_add(item=w.long_item, verb="NOTED", text=value, by=secretary)
         shown.append(("meeting", made.text))
     hostile = "<script>alert(1)</script> \u202egnp.exe \x1b[31m {{ 7*7 }} '; DROP TABLE x;--"
-    action_record_meeting_update(
-        action=w.outstanding_action, meeting=w.draft, text=hostile, status="open", by=secretary
-    )
+    w.outstanding_action.record_meeting_update(meeting=w.draft, text=hostile, status="open", by=secretary)
     Meeting.objects.filter(pk=w.draft.pk).update(location=hostile)
     shown.append(("meeting", hostile))
     return shown

@@ -307,33 +307,42 @@ MATRIX = {
         get(at(PUBLISHED), committee(200, reader=403)),
     ],
     "minutes:action-history": page(at(DRAFT, action_id="action"), committee(200)),
-    # ---- Action log (actions/log_views.py): actions_visible_to; outsiders get an empty log
+    # ---- Action log (actions/views/log.py): Action.objects.visible_to; outsiders get an empty log
     "actions:action-log": page(at(), everyone(200)),
     "actions:action-log-chart": page(at(), everyone(200)),  # an outsider gets "no open actions"
     "actions:action-log-csv": page(at(), everyone(200)),  # an outsider gets the header row only
     "actions:action-log-xlsx": page(at(), everyone(200)),
-    # ---- Action page and owners' self-service (actions/owner_views.py)
-    "actions:action-detail": page(at(slug="slug"), committee(200, reader=200)),
+    # ---- Action page and owners' self-service (actions/views/action_page.py, actions/views/owners.py)
+    # Actions raised in draft minutes are drafts too: readers get 404, as for the meeting; an
+    # action raised in published minutes they see.
+    "actions:action-detail": [
+        *page(at(slug="slug"), committee(200)),
+        get(at(slug="published_slug"), committee(200, reader=200)),
+    ],
     "actions:my-actions": page(at(), everyone(200)),
     "actions:proposals": page(at(), secretariat(200)),
     # Empty forms: 422 for those who may act. Updates: owners, the secretary and staff.
     "actions:action-post-update": post_only(
         at(slug="slug"),
-        answers(reader=403, member=403, owner=INVALID, chair=403, secretary=INVALID, staff=INVALID),
+        answers(member=403, owner=INVALID, chair=403, secretary=INVALID, staff=INVALID),
     ),
     # Proposals: the action's owners only (the demo's secretary is SECAS; 55/01 is the DCC's).
     "actions:action-propose-closure": post_only(
-        at(slug="slug"), answers(reader=403, member=403, owner=INVALID, chair=403, secretary=403, staff=403)
+        at(slug="slug"), answers(member=403, owner=INVALID, chair=403, secretary=403, staff=403)
     ),
     "actions:action-ask-target-date": post_only(
-        at(slug="slug"), answers(reader=403, member=403, owner=INVALID, chair=403, secretary=403, staff=403)
+        at(slug="slug"), answers(member=403, owner=INVALID, chair=403, secretary=403, staff=403)
+    ),
+    # Reopening a closed action: the committee's secretaries and staff; no reason given -> 422.
+    "actions:action-reopen": post_only(
+        at(slug="slug"), answers(member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID)
     ),
     # Deciding: the committee's secretaries and staff; no decision given -> 422, nothing changed.
     "actions:proposal-decide": post_only(
         at(slug="slug", proposal_id="proposal"),
-        answers(reader=403, member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID),
+        answers(member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID),
     ),
-    # ---- Owner links and calendar (actions/link_views.py): the token is the credential, no login
+    # ---- Owner links and calendar (actions/views/links.py): the token is the credential, no login
     "actions:owner-link": [
         get(at(slug="action_slug", token="owner_token"), everyone(200, anonymous=200)),
         post(at(slug="action_slug", token="owner_token"), everyone(INVALID, anonymous=INVALID)),  # empty form
@@ -466,16 +475,13 @@ def _build_world():
 
     from actions.calendar import calendar_feed_renew
     from actions.links import owner_link_token
-    from actions.services.owners import proposal_make
     from minutes.models import Organisation
 
     action = Action.objects.get(reference="OPSG 55/01")
-    proposal = proposal_make(
-        action=action,
-        kind="target_date",
+    proposal = action.ask_target_date(
         by=users["owner"],
         note="Later.",
-        proposed_target_on=datetime.date.today() + datetime.timedelta(days=60),
+        target_on=datetime.date.today() + datetime.timedelta(days=60),
     )
 
     ids = {
@@ -489,6 +495,7 @@ def _build_world():
         "open_comment": open_comment.pk,
         "resolved_comment": resolved.pk,
         "slug": "OPSG-55-01",
+        "published_slug": Action.objects.get(reference="OPSG 43/08").slug,
         "action_slug": "OPSG-55-01",
         "proposal": proposal.pk,
         "owner_token": owner_link_token(

@@ -1,8 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from actions.models import Action, meeting_update_token
-from actions.services.drafting import ACTION_EDIT_FIELDS, action_edit
+from actions.models import EDIT_FIELDS, Action, meeting_update_token
 from minutes.forms import DATE, EditTokenForm
 
 OWNERS_REQUIRED = "Choose at least one owner: an organisation or a person."
@@ -17,7 +16,7 @@ class ActionForm(EditTokenForm):
     sent back with its errors; `selected_*` and `*_value` give them what to show.
     """
 
-    token_fields = ACTION_EDIT_FIELDS
+    token_fields = EDIT_FIELDS
 
     owners = forms.MultipleChoiceField(
         label="Owners", help_text="Hold Ctrl to choose several", error_messages={"required": OWNERS_REQUIRED}
@@ -61,8 +60,7 @@ class ActionForm(EditTokenForm):
     def save_checked(self, *, meeting=None, by=None):
         """Save the edit unless someone changed the action meanwhile (EditConflict)."""
         data = self.cleaned_data
-        self.instance = action_edit(
-            action=self.instance,
+        self.instance = self.instance.edit(
             text=data["text"],
             owners=data["owners"],
             target_on=data["target_on"],

@@ -7,7 +7,7 @@ actions/services_owner.py.
 from django import forms
 from django.utils import timezone
 
-from actions.services.owners import UPDATE_MAX_LENGTH
+from actions.models import UPDATE_MAX_LENGTH
 from minutes.forms import DATE
 
 TOO_LONG = f"Keep it under {UPDATE_MAX_LENGTH} characters."
@@ -76,6 +76,12 @@ class TargetDateProposalForm(forms.Form):
         if target_on < timezone.localdate():
             raise forms.ValidationError("A revised target date cannot be in the past: give a later date.")
         return target_on
+
+
+class ReopenForm(forms.Form):
+    """The secretary reopens a closed action."""
+
+    text = _text("Why the action is reopened", "Say why the action is reopened, e.g. the fix did not work.")
 
 
 class DecisionForm(forms.Form):

@@ -1,50 +1,55 @@
 """The action page (the whole story of one action), owners' self-service and the secretary's decisions.
 
-Every view starts at the one door, `get_action_for` (outsiders 404), then asks
-actions/services_owner.py who may act (others 403), calls one service and
-redirects back to the page. A refused form comes back on the page with its
-errors and what was typed (422); a change the action's state refuses, with the
-reason (409). Nothing here needs JavaScript.
+Every view starts at the one door, `get_action_for` (outsiders 404), then asks the
+predicates of actions/access.py who may act (others 403), calls one of the
+action's own methods and redirects back to the page. A refused form comes back on
+the page with its errors and what was typed (422); a change the action's state
+refuses, with the reason (409). Nothing here needs JavaScript.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import re_path, reverse
-from django.utils import timezone
+from django.urls import re_path
 from django.views.decorators.http import require_POST, require_safe
 
-from actions.access import get_action_for, is_secretary_of, reference_slug
-from actions.forms.owner import ClosureProposalForm, DecisionForm, TargetDateProposalForm, UpdateForm
-from actions.models import ActionProposal
-from actions.services.owners import (
-    ActionRefused,
-    action_post_update,
+from actions.access import (
     can_act_as_owner,
     can_decide,
-    proposal_decide,
-    proposal_make,
+    can_post_update,
+    can_propose,
+    can_reopen,
+    get_action_for,
 )
-from actions.story import display_name, fetch_story, story
+from actions.forms.owner import (
+    ClosureProposalForm,
+    DecisionForm,
+    ReopenForm,
+    TargetDateProposalForm,
+    UpdateForm,
+)
+from actions.models import ActionProposal, ActionRefused
+from actions.references import SLUG_PATTERN
+from actions.story import display_name, fetch_story, story, target_steps
+from minutes.access import can_see_drafts, refuse_unless
 from minutes.views.parts import CONFLICT, INVALID
 
-SLUG = r"(?P<slug>[A-Za-z0-9]+-[0-9]+-[0-9]+)"
+OWNERS_ONLY = "Only the action's owners may do this."
 
 
 def action_url(action, anchor=""):
-    url = reverse("actions:action-detail", args=[reference_slug(action)])
+    url = action.get_absolute_url()
     return f"{url}#{anchor}" if anchor else url
 
 
 def _page(request, action, *, status=200, refusal="", kept_text="", **forms):
     """The action page; `forms` are refused forms to show again with their errors."""
     user = request.user
-    is_owner = can_act_as_owner(user, action)
-    is_secretary = user.is_authenticated and is_secretary_of(user, action.committee_id)
-    fetch_story(action)
+    sees_drafts = can_see_drafts(user, action.committee_id)
+    fetch_story(action, user)
     proposals = list(action.proposals.all())
-    pending = [p for p in proposals if p.status == ActionProposal.Status.PENDING]
+    pending = [p for p in proposals if p.is_pending]
     failed_decision = forms.get("decision_form")
     failed_decision_id = forms.get("decision_proposal_id")
     for proposal in pending:
@@ -55,24 +60,24 @@ def _page(request, action, *, status=200, refusal="", kept_text="", **forms):
     item = action.item
     context = {
         "action": action,
-        "slug": reference_slug(action),
+        "slug": action.slug,
         "item": item,
         "item_number": item.number if item is not None else "",
-        "story": story(action),
-        "target_steps": list(action.target_dates.all()),
+        "story": story(action, sees_drafts=sees_drafts),
+        "target_steps": target_steps(action, sees_drafts=sees_drafts),
         "pending": pending,
-        "is_owner": is_owner,
-        "can_post_update": action.is_open and (is_owner or is_secretary),
-        "can_propose": action.is_open and is_owner,
-        "has_pending_closure": any(p.kind == ActionProposal.Kind.CLOSURE for p in pending),
-        "has_pending_target": any(p.kind == ActionProposal.Kind.TARGET_DATE for p in pending),
-        "can_decide": is_secretary,
+        "can_post_update": can_post_update(user, action),
+        "can_propose": can_propose(user, action),
+        "can_reopen": can_reopen(user, action),
+        "has_pending_closure": any(p.is_closure for p in pending),
+        "has_pending_target": any(not p.is_closure for p in pending),
+        "can_decide": can_decide(user, action),
         "update_form": forms.get("update_form") or UpdateForm(prefix="update"),
         "closure_form": forms.get("closure_form") or ClosureProposalForm(prefix="closure"),
         "target_form": forms.get("target_form") or TargetDateProposalForm(prefix="target"),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
         "refusal": refusal,
         "kept_text": kept_text,
-        "today": timezone.localdate(),
     }
     return render(request, "actions/owner/action_detail.html", context, status=status)
 
@@ -86,17 +91,11 @@ def action_detail(request, slug):
 # ---- Owners: post an update, propose closure, ask for a revised target date ----------
 
 
-def _owner_action(request, slug, *, secretary_too=False):
+def _action_allowed(request, slug, allowed, why):
+    """The action `slug` names, if the user may see it (else 404) and `allowed(user, action)` (else 403)."""
     action = get_action_for(request.user, slug)
-    if can_act_as_owner(request.user, action):
-        return action
-    if secretary_too and can_decide(request.user, action):
-        return action
-    raise PermissionDenied(
-        f"Only the owners of {action.reference}"
-        + (" and the committee's secretary" if secretary_too else "")
-        + " may do this."
-    )
+    refuse_unless(allowed(request.user, action), request.user, f"{why} ({action.reference})", why)
+    return action
 
 
 def _refused(request, action, error, form_name, form):
@@ -116,16 +115,18 @@ def _refused(request, action, error, form_name, form):
 @require_POST
 @login_required
 def action_update_post(request, slug):
-    action = _owner_action(request, slug, secretary_too=True)
+    action = _action_allowed(
+        request,
+        slug,
+        lambda user, action: can_act_as_owner(user, action) or can_decide(user, action),
+        "Only the action's owners and the committee's secretary may post updates.",
+    )
     form = UpdateForm(request.POST, prefix="update")
     if not form.is_valid():
         return _page(request, action, status=INVALID, update_form=form)
     try:
-        update = action_post_update(
-            action=action,
-            by=request.user,
-            text=form.cleaned_data["text"],
-            given_on=form.cleaned_data["given_on"],
+        update = action.record_update(
+            by=request.user, text=form.cleaned_data["text"], given_on=form.cleaned_data["given_on"]
         )
     except ValidationError as error:
         return _refused(request, action, error, "update_form", form)
@@ -136,14 +137,12 @@ def action_update_post(request, slug):
 @require_POST
 @login_required
 def action_propose_closure(request, slug):
-    action = _owner_action(request, slug)
+    action = _action_allowed(request, slug, can_act_as_owner, OWNERS_ONLY)
     form = ClosureProposalForm(request.POST, prefix="closure")
     if not form.is_valid():
         return _page(request, action, status=INVALID, closure_form=form)
     try:
-        proposal_make(
-            action=action, kind=ActionProposal.Kind.CLOSURE, by=request.user, note=form.cleaned_data["note"]
-        )
+        action.propose_closure(by=request.user, note=form.cleaned_data["note"])
     except ValidationError as error:
         return _refused(request, action, error, "closure_form", form)
     messages.success(
@@ -155,19 +154,13 @@ def action_propose_closure(request, slug):
 @require_POST
 @login_required
 def action_ask_target_date(request, slug):
-    action = _owner_action(request, slug)
+    action = _action_allowed(request, slug, can_act_as_owner, OWNERS_ONLY)
     form = TargetDateProposalForm(request.POST, prefix="target")
     if not form.is_valid():
         return _page(request, action, status=INVALID, target_form=form)
     data = form.cleaned_data
     try:
-        proposal_make(
-            action=action,
-            kind=ActionProposal.Kind.TARGET_DATE,
-            by=request.user,
-            note=data["note"],
-            proposed_target_on=data["proposed_target_on"],
-        )
+        action.ask_target_date(by=request.user, note=data["note"], target_on=data["proposed_target_on"])
     except ValidationError as error:
         return _refused(request, action, error, "target_form", form)
     messages.success(
@@ -184,25 +177,21 @@ def action_ask_target_date(request, slug):
 @require_POST
 @login_required
 def proposal_decide_view(request, slug, proposal_id):
-    action = get_action_for(request.user, slug)
-    if not can_decide(request.user, action):
-        raise PermissionDenied(f"Only the secretary of {action.committee.code} decides proposals.")
+    action = _action_allowed(request, slug, can_decide, "Only the committee's secretary decides proposals.")
     proposal = get_object_or_404(
         ActionProposal.objects.select_related("action"), pk=proposal_id, action=action
     )
     form = DecisionForm(request.POST, prefix=f"decide-{proposal.pk}")
     if not form.is_valid():
-        if proposal.status != ActionProposal.Status.PENDING:
+        if not proposal.is_pending:
             return _page(request, action, status=CONFLICT, refusal=_already_decided(proposal))
         return _page(request, action, status=INVALID, decision_form=form, decision_proposal_id=proposal.pk)
     try:
-        proposal_decide(
-            proposal=proposal, by=request.user, accept=form.is_accept, note=form.cleaned_data["note"]
-        )
+        action.decide(proposal, by=request.user, accept=form.is_accept, note=form.cleaned_data["note"])
     except ValidationError as error:
         return _page(request, action, status=CONFLICT, refusal=" ".join(error.messages))
     verb = "accepted" if form.is_accept else "declined"
-    if proposal.kind == ActionProposal.Kind.CLOSURE:
+    if proposal.is_closure:
         said = f"Closure of {action.reference} {'confirmed: the action is closed' if form.is_accept else 'declined'}."
     else:
         said = f"Revised target date {proposal.proposed_target_on:%d/%m/%Y} for {action.reference} {verb}."
@@ -210,6 +199,24 @@ def proposal_decide_view(request, slug, proposal_id):
     if form.cleaned_data.get("return_to") == "proposals":
         return redirect("actions:proposals")
     return redirect(action_url(action, f"decision-{proposal.pk}"))
+
+
+@require_POST
+@login_required
+def action_reopen(request, slug):
+    """The secretary reopens a closed action, saying why (a mistaken closure, work that failed)."""
+    action = _action_allowed(
+        request, slug, can_decide, "Only the committee's secretary reopens a closed action."
+    )
+    form = ReopenForm(request.POST, prefix="reopen")
+    if not form.is_valid():
+        return _page(request, action, status=INVALID, reopen_form=form)
+    try:
+        action.reopen(by=request.user, text=form.cleaned_data["text"])
+    except ValidationError as error:
+        return _refused(request, action, error, "reopen_form", form)
+    messages.success(request, f"{action.reference} is open again.")
+    return redirect(action_url(action, "story"))
 
 
 def _already_decided(proposal):
@@ -220,12 +227,17 @@ def _already_decided(proposal):
 
 
 urlpatterns = [
-    re_path(rf"^actions/{SLUG}/$", action_detail, name="action-detail"),
-    re_path(rf"^actions/{SLUG}/updates/$", action_update_post, name="action-post-update"),
-    re_path(rf"^actions/{SLUG}/propose-closure/$", action_propose_closure, name="action-propose-closure"),
-    re_path(rf"^actions/{SLUG}/ask-target-date/$", action_ask_target_date, name="action-ask-target-date"),
+    re_path(rf"^actions/{SLUG_PATTERN}/$", action_detail, name="action-detail"),
+    re_path(rf"^actions/{SLUG_PATTERN}/updates/$", action_update_post, name="action-post-update"),
     re_path(
-        rf"^actions/{SLUG}/proposals/(?P<proposal_id>[0-9]+)/decide/$",
+        rf"^actions/{SLUG_PATTERN}/propose-closure/$", action_propose_closure, name="action-propose-closure"
+    ),
+    re_path(
+        rf"^actions/{SLUG_PATTERN}/ask-target-date/$", action_ask_target_date, name="action-ask-target-date"
+    ),
+    re_path(rf"^actions/{SLUG_PATTERN}/reopen/$", action_reopen, name="action-reopen"),
+    re_path(
+        rf"^actions/{SLUG_PATTERN}/proposals/(?P<proposal_id>[0-9]+)/decide/$",
         proposal_decide_view,
         name="proposal-decide",
     ),

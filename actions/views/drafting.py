@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from actions.forms.drafting import ActionForm, MeetingUpdateForm
 from actions.models import Action
-from actions.services.drafting import action_record_meeting_update
 from minutes.access import get_meeting_for
-from minutes.models import AgendaItem, EditConflict, ItemKind, Organisation, Person
+from minutes.editing import EditConflict
+from minutes.models import AgendaItem, ItemKind, Organisation, Person
 from minutes.views.drafting import drafting_context
 from minutes.views.parts import CONFLICT, INVALID, done, render_part
 
@@ -185,8 +185,7 @@ def outstanding_update(request, reference, item_id, action_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            action_record_meeting_update(
-                action=action,
+            action.record_meeting_update(
                 meeting=meeting,
                 text=data["text"],
                 status=data["status"],

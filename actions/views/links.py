@@ -16,8 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from actions.calendar import calendar_feed_renew, user_calendar
 from actions.forms.links import OwnerLinkUpdateForm
 from actions.links import MAX_AGE, LinkRefused, absolute_url, link_update_record, read_owner_link_token
-from actions.models import Action, CalendarFeed
-from actions.services.owners import ActionRefused
+from actions.models import ActionRefused, CalendarFeed
 
 REFUSED = 403
 INVALID = 422
@@ -39,7 +38,7 @@ def owner_link(request, slug, token):
     form = OwnerLinkUpdateForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if action.status == Action.Status.CLOSED:
+        if action.is_closed:
             return _refused(request, f"{action.reference} is closed: no further updates can be given.")
         if form.is_valid():
             try:

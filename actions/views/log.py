@@ -2,46 +2,43 @@
 
 The page and both exports read the same query string through ActionFilter; the
 exports hold every matching action, not one page. Rows come from
-`actions_visible_to`: an outsider sees an empty log, never a refusal.
+`Action.objects.visible_to`: an outsider sees an empty log, never a refusal.
 """
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from actions import chart, exports
-from actions.access import actions_visible_to, reference_slug
 from actions.filters import SORT_LABELS, ActionFilter, status_counts, with_log_columns
+from actions.models import Action
 
 
 def action_log_filter(request):
     """The filtered log of the actions the user may see, every column annotated."""
     actions = with_log_columns(
-        actions_visible_to(request.user).select_related("committee", "meeting__committee")
+        Action.objects.visible_to(request.user).select_related("committee", "meeting__committee"),
+        user=request.user,
     ).prefetch_related("owner_organisations", "owner_people")
     return ActionFilter(request.GET, queryset=actions, user=request.user)
 
 
-def page_rows(request, ids):
+def page_rows(request, ids, today):
     """The actions `ids`, in that order, with the log's columns and owners."""
     rows = with_log_columns(
-        actions_visible_to(request.user).filter(pk__in=ids).select_related("committee", "meeting__committee")
+        Action.objects.visible_to(request.user)
+        .filter(pk__in=ids)
+        .select_related("committee", "meeting__committee"),
+        user=request.user,
+        overdue_on=today,
     ).prefetch_related("owner_organisations", "owner_people")
     by_id = {action.pk: action for action in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
-
-
-def action_url(action):
-    slug = reference_slug(action)
-    try:
-        return reverse("actions:action-detail", args=[slug])
-    except NoReverseMatch:  # the action page is not there yet
-        return f"/actions/{slug}/"
 
 
 def _query(request, *, without=()):
@@ -84,9 +81,8 @@ def action_log(request):
     paginator = Paginator(log.qs.values_list("pk", flat=True), log.page_size)
     paginator.count = counts["total"]  # already counted: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = page_rows(request, list(page.object_list))
+    page.object_list = page_rows(request, list(page.object_list), today)
     for action in page.object_list:
-        action.url = action_url(action)
         action.last_target_on, action.revised_target_on = exports.target_dates(action)
     sort = log.form.cleaned_data.get("sort") if log.is_valid() else None
     return render(

@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from minutes.audit import update_with_history
-from minutes.models import Attendance, EditConflict, Meeting, Organisation, Person
+from minutes.editing import EditConflict
+from minutes.models import Attendance, Meeting, Organisation, Person
 
 CHANGED_FIELDS = ("seat_category", "status", "role_note")
 

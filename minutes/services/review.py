@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from minutes.access import role_of
+from minutes.access import VERDICT_ROLES, MeetingAccess
 from minutes.models import (
     Meeting,
     Membership,
@@ -31,12 +31,6 @@ from minutes.models import (
 
 logger = logging.getLogger(__name__)
 
-Role = Membership.Role
-# Who takes part in a review. Readers never see drafts; action owners are
-# committee members who may comment but do not approve the minutes.
-READ_ROLES = {Role.SECRETARY, Role.CHAIR, Role.MEMBER, Role.OWNER}
-VERDICT_ROLES = {Role.CHAIR, Role.MEMBER}
-SUMMARY_ROLES = {Role.SECRETARY, Role.CHAIR}
 COMMENT_MAX_LENGTH = 5000
 
 
@@ -46,46 +40,6 @@ class ReviewClosed(TransitionRefused):
 
 def display_name(user):
     return user.get_full_name() or user.get_username()
-
-
-@dataclass
-class ReviewAccess:
-    """What one user may do in the review of one meeting's minutes."""
-
-    user: object
-    role: str | None
-
-    @property
-    def is_staff(self):
-        return self.user.is_staff
-
-    @property
-    def can_read(self):
-        return self.is_staff or self.role in READ_ROLES
-
-    @property
-    def can_comment(self):
-        return self.can_read
-
-    @property
-    def can_give_verdict(self):
-        return self.role in VERDICT_ROLES
-
-    @property
-    def can_see_summary(self):
-        return self.is_staff or self.role in SUMMARY_ROLES
-
-    @property
-    def can_resolve_any(self):
-        return self.is_staff or self.role == Role.SECRETARY
-
-    def can_resolve(self, comment):
-        """The secretary (or staff) resolves any thread; a commenter their own."""
-        return self.can_resolve_any or (self.can_read and comment.author_id == self.user.pk)
-
-
-def review_access(user, meeting):
-    return ReviewAccess(user=user, role=role_of(user, meeting.committee_id))
 
 
 def latest_revision(meeting):
@@ -194,7 +148,7 @@ def _circulated_body(meeting, revision, user, link):
 def comment_add(*, revision, item_key, author, text, parent=None):
     """Comment on an item of the revision out for review, or reply to a comment on it."""
     meeting = _lock_under_review(revision)
-    if not review_access(author, meeting).can_comment:
+    if not MeetingAccess.of(author, meeting).can_review:
         raise PermissionDenied("Only the committee's members may comment on its draft minutes.")
     items = {entry["key"]: entry for entry in revision.snapshot.get("items", [])}
     if item_key not in items:
@@ -214,7 +168,7 @@ def comment_add(*, revision, item_key, author, text, parent=None):
 
 def _check_resolvable(comment, by):
     meeting = _lock_under_review(comment.revision)
-    if not review_access(by, meeting).can_resolve(comment):
+    if not MeetingAccess.of(by, meeting).can_resolve(comment):
         raise PermissionDenied("Only the comment's author or the secretary may resolve it.")
     if comment.parent_id is not None:
         raise ValidationError("Replies are resolved with the comment they answer.")
@@ -246,7 +200,7 @@ def comment_reopen(*, comment, by):
 def verdict_record(*, revision, reviewer, verdict, note=""):
     """Record (or change) a reviewer's approval of, or request for changes to, the revision."""
     meeting = _lock_under_review(revision)
-    if not review_access(reviewer, meeting).can_give_verdict:
+    if not MeetingAccess.of(reviewer, meeting).can_give_verdict:
         raise PermissionDenied("Only the committee's members and chair approve or ask for changes.")
     if verdict not in ReviewVerdict.Verdict.values:
         raise ValidationError({"verdict": "Choose Approve or Request changes."})

@@ -14,8 +14,9 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minutes.access import get_meeting_for
+from minutes.editing import EditConflict
 from minutes.forms.attendance import AttendanceAddForm, AttendanceEditForm
-from minutes.models import Attendance, EditConflict
+from minutes.models import Attendance
 from minutes.services.attendance import attendance_add, attendance_change, attendance_remove, describe_listing
 from minutes.views.drafting import drafting_context
 from minutes.views.parts import CONFLICT, INVALID, draft_url, render_part

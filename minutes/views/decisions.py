@@ -12,8 +12,9 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minutes.access import get_meeting_for
+from minutes.editing import EditConflict
 from minutes.forms.decisions import DecisionForm, FootnoteForm
-from minutes.models import AgendaItem, Decision, EditConflict, Footnote, ItemKind
+from minutes.models import AgendaItem, Decision, Footnote, ItemKind
 from minutes.services.decisions import (
     decision_add,
     decision_delete,

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minutes.access import committees_drafted_by, get_meeting_for
+from minutes.editing import EditConflict
 from minutes.forms import ItemAddForm, ItemForm, ItemTextForm, MeetingCreateForm, MeetingDetailsForm
 from minutes.forms.attendance import AttendanceAddForm
-from minutes.models import AgendaItem, EditConflict, Organisation, Person
+from minutes.models import AgendaItem, Organisation, Person
 from minutes.selectors import meeting_minutes
 from minutes.services.decisions import footnotes_check_anchors
 from minutes.services.items import item_add, item_delete, item_move, item_reorder

@@ -8,11 +8,12 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
-from minutes.access import get_meeting_for, get_published_minutes_for, require_role
-from minutes.models import Membership, TransitionRefused
+from minutes.access import MeetingAccess, get_meeting_for, get_published_minutes_for, refuse_unless
+from minutes.models import TransitionRefused
 
-SECRETARY = [Membership.Role.SECRETARY]
-CHAIR = [Membership.Role.CHAIR]
+# Who may move minutes along, whatever their state (the model refuses a wrong state).
+SECRETARY = ("is_secretary", "the role secretary")
+CHAIR = ("is_chair", "the role chair")
 NOTE_MAX_LENGTH = 500  # the note fields' maxlength on the meeting page
 
 
@@ -36,9 +37,14 @@ def _back(meeting):
     return redirect(reverse("minutes:meeting-detail", args=[meeting.reference]) + "#life-cycle")
 
 
-def _transition(request, reference, roles, run, done_message, refusal=""):
+def _transition(request, reference, who, run, done_message, refusal=""):
     meeting = get_meeting_for(request.user, reference)
-    require_role(request.user, meeting, roles)
+    predicate, role = who
+    refuse_unless(
+        getattr(MeetingAccess.of(request.user, meeting), predicate),
+        request.user,
+        f"needs {role} on {meeting.committee.code}",
+    )
     if refusal:
         messages.error(request, refusal)
         return _back(meeting)

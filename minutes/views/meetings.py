@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from minutes.access import can_edit_minutes, committees_drafted_by, get_meeting_for, role_of, role_sees_drafts
+from minutes.access import MeetingAccess, committees_drafted_by, get_meeting_for
 from minutes.filters import MeetingFilter
 from minutes.models import Meeting
 from minutes.selectors import meeting_minutes
@@ -36,18 +36,13 @@ def meeting_list(request):
 @login_required
 def meeting_detail(request, reference):
     meeting = get_meeting_for(request.user, reference)
-    role = "staff" if request.user.is_staff else role_of(request.user, meeting.committee_id)
     return render(
         request,
         "minutes/meeting_detail.html",
         {
             "meeting": meeting,
             "minutes": meeting_minutes(meeting),
-            "can_edit": can_edit_minutes(request.user, meeting),
-            "role": role,
-            "is_secretary": role in ("secretary", "staff"),
-            "is_chair": role in ("chair", "staff"),
-            "can_see_revisions": role_sees_drafts(role),
+            "access": MeetingAccess.of(request.user, meeting),
             "revisions": list(meeting.revisions.only("number", "created_at", "note").order_by("number")),
             "published_versions": list(meeting.published_versions.defer("pdf").order_by("version")),
             "approved_at": meeting.approved_at_meeting,

@@ -2,7 +2,7 @@
 
 Every control is a plain form post that redirects back to the thread it changed.
 Access: the meeting through `get_meeting_for` (outsiders, and readers of
-unpublished minutes, 404), then the review role (see `ReviewAccess`, else 403),
+unpublished minutes, 404), then the review role (see `MeetingAccess`, else 403),
 then the state: posts to minutes that are not out for review get 409.
 """
 
@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from minutes.access import get_meeting_for
+from minutes.access import MeetingAccess, get_meeting_for
 from minutes.forms.review import CommentForm, VerdictForm
 from minutes.models import Membership, ReviewComment, ReviewVerdict
 from minutes.services.review import (
@@ -26,7 +26,6 @@ from minutes.services.review import (
     display_name,
     is_under_review,
     latest_revision,
-    review_access,
     review_summary,
     verdict_record,
 )
@@ -40,8 +39,8 @@ def _review_url(meeting, anchor=""):
 
 def _meeting_for_review(request, reference):
     meeting = get_meeting_for(request.user, reference)
-    access = review_access(request.user, meeting)
-    if not access.can_read:
+    access = MeetingAccess.of(request.user, meeting)
+    if not access.can_review:
         # A reader of published minutes: the drafts and their review are not for readers.
         raise PermissionDenied("Only the committee's members take part in the review of its minutes.")
     return meeting, access
@@ -308,7 +307,7 @@ def verdict_view(request, reference):
 @login_required
 def review_summary_view(request, reference):
     meeting, access = _meeting_for_review(request, reference)
-    if not access.can_see_summary:
+    if not access.can_see_review_summary:
         raise PermissionDenied("The review summary is for the secretary and the chair.")
     revision = latest_revision(meeting)
     return render(

@@ -17,6 +17,7 @@ from tests.factories import (
     make_organisation,
     make_person,
     make_user,
+    publish,
     raise_action,
 )
 
@@ -52,10 +53,13 @@ def world(committee, users, today):
     c = raise_action(
         m10, "The DCC and SECAS to hold workshops.", owners=[dcc, secas], target_on=today + 60 * DAY
     )
-    c.set_target_date(today - DAY, meeting=m11)
-    c.record_update(text="Ready to close: the gazebo is built.", status=Action.Status.PROPOSED_CLOSED)
+    c.record_meeting_update(
+        meeting=m11, text="Workshops planned.", status="open", revised_target_on=today - DAY
+    )
+    c.record_update(text="Ready to close: the gazebo is built.")
+    c.propose_closure(by=None, note="The gazebo is built.")
     d = raise_action(m11, "Dana to circulate the slides.", owners=[dana], target_on=today - 10 * DAY)
-    d.record_update(text="Slides circulated.", status=Action.Status.CLOSED)
+    d.close(on=timezone.localdate(), text="Slides circulated.")
     other = make_committee("TABASC", "Technical Architecture")
     e = raise_action(make_meeting(other, 3), "TABASC to review the design.", owners=[dcc])
     return {"dcc": dcc, "secas": secas, "dana": dana, "m9": m9, "m10": m10, "m11": m11} | {
@@ -96,6 +100,9 @@ def test_changing_methods_are_refused(member_client):
 
 
 def test_a_reader_sees_the_log_of_their_committee_only(client, users, world):
+    # Readers see actions raised in published minutes only (tests/test_visibility.py).
+    for meeting in ("m9", "m10", "m11"):
+        publish(world[meeting], users["secretary"])
     client.force_login(users["reader"])
     assert sorted(shown(client)) == ["OPSG 10/01", "OPSG 10/02", "OPSG 11/01", "OPSG 9/01"]
 
@@ -121,6 +128,7 @@ def test_staff_see_every_committee(client, users, world):
 
 def test_a_member_of_two_committees_sees_both_and_filters_by_committee(client, users, world):
     Membership.objects.create(user=users["member"], committee=world["other"], role=Membership.Role.READER)
+    publish(world["e"].meeting, users["staff"])  # a reader of TABASC sees its published minutes
     client.force_login(users["member"])
     assert len(shown(client)) == 5
     assert shown(client, f"committee={world['other'].pk}") == ["TABASC 3/01"]
@@ -366,7 +374,7 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_rows(member_clie
             owners=[world["dcc"], make_person(organisation=world["secas"])],
             target_on=today - DAY,
         )
-        action.set_target_date(today + DAY)
+        action.revise_target_date(today + DAY)
         action.record_update(text=f"Update {number}.")
     assert count_queries(member_client, query) == few
     assert count_queries(member_client, "per_page=25&sort=target") == few

@@ -8,9 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.access import reference_slug
-from actions.models import Action
-from actions.services.owners import action_post_update, proposal_decide, proposal_make
 from tests.factories import (
     make_committee,
     make_item,
@@ -48,7 +45,7 @@ def build(committee, users):
 
 
 def page_url(action):
-    return reverse("actions:action-detail", args=[reference_slug(action)])
+    return reverse("actions:action-detail", args=[action.slug])
 
 
 @pytest.fixture
@@ -63,27 +60,22 @@ def test_the_url_is_the_reference_as_a_slug(world):
 def test_the_page_tells_the_whole_story(client, committee, users, world):
     action, item = world["action"], world["item"]
     later = make_meeting(committee, 56, held_on=D(2021, 9, 7))
-    action.record_update(
+    action.record_meeting_update(
         meeting=later,
         text="The DCC presented a first view.",
-        target_on=D(2021, 10, 25),
+        revised_target_on=D(2021, 10, 25),
+        status="open",
         by=users["secretary"],
     )
-    action_post_update(action=action, by=users["owner"], text="Draft shared with SECAS.")
-    action_post_update(action=action, by=None, text="Sent by link.", author_name="Lee Link")
+    action.record_update(by=users["owner"], text="Draft shared with SECAS.")
+    action.record_update(by=None, text="Sent by link.", author_name="Lee Link")
     future = timezone.localdate() + datetime.timedelta(days=30)
-    asked = proposal_make(
-        action=action,
-        kind="target_date",
-        by=users["owner"],
-        note="Waiting on data.",
-        proposed_target_on=future,
-    )
-    proposal_decide(proposal=asked, by=users["secretary"], accept=True, note="Fine.")
-    closure = proposal_make(action=action, kind="closure", by=users["owner"], note="Report published.")
-    proposal_decide(proposal=closure, by=users["secretary"], accept=True, note="Thanks.")
+    asked = action.ask_target_date(by=users["owner"], note="Waiting on data.", target_on=future)
+    asked.action.decide(asked, by=users["secretary"], accept=True, note="Fine.")
+    closure = action.propose_closure(by=users["owner"], note="Report published.")
+    closure.action.decide(closure, by=users["secretary"], accept=True, note="Thanks.")
 
-    client.force_login(users["reader"])
+    client.force_login(users["member"])
     response = client.get(page_url(action))
     assert response.status_code == 200
     page = response.content.decode()
@@ -117,13 +109,13 @@ def test_the_page_tells_the_whole_story(client, committee, users, world):
     assert [event.on for event in story] == sorted(event.on for event in story)
     for text in ["Waiting on data.", "Fine.", "Report published.", "Lee Link", "Status after: Closed"]:
         assert text in page
-    # A reader sees the story, not the forms.
+    # A member who does not own the action sees the story, not the forms.
     assert "Post an update" not in page and "Propose closure" not in page
 
 
 def test_owners_see_their_forms_and_the_secretary_the_decisions(client, users, world):
     action = world["action"]
-    proposal_make(action=action, kind="closure", by=users["owner"], note="Done.")
+    action.propose_closure(by=users["owner"], note="Done.")
     client.force_login(users["owner"])
     page = client.get(page_url(action)).content.decode()
     assert "Post an update" in page
@@ -143,7 +135,7 @@ def test_owners_see_their_forms_and_the_secretary_the_decisions(client, users, w
 
 def test_a_closed_action_offers_no_forms(client, users, world):
     action = world["action"]
-    action.record_update(text="Done.", status=Action.Status.CLOSED, given_on=D(2021, 9, 1))
+    action.close(on=D(2021, 9, 1), text="Done.")
     client.force_login(users["owner"])
     page = client.get(page_url(action)).content.decode()
     assert "Closed on 01/09/2021" in page
@@ -154,7 +146,7 @@ def test_a_closed_action_offers_no_forms(client, users, world):
     ("role", "status"),
     [
         ("outsider", 404),
-        ("reader", 200),
+        ("reader", 404),  # raised in draft minutes: readers see published minutes only
         ("member", 200),
         ("owner", 200),
         ("other_owner", 200),
@@ -196,8 +188,8 @@ def test_a_post_to_the_page_is_refused(client, users, world):
 def test_hostile_text_is_shown_as_text(client, users, world):
     action = world["action"]
     evil = '<script>alert(1)</script><img src=x onerror=alert(2)><a href="javascript:x">x</a>'
-    action_post_update(action=action, by=None, text=evil, author_name=evil)
-    proposal_make(action=action, kind="closure", by=None, note=evil, by_name=evil)
+    action.record_update(by=None, text=evil, author_name=evil)
+    action.propose_closure(by=None, note=evil, by_name=evil)
     client.force_login(users["secretary"])
     page = client.get(page_url(action)).content.decode()
     assert "<script>alert(1)" not in page and "<img src=x" not in page and 'href="javascript:' not in page
@@ -212,22 +204,21 @@ def test_the_page_costs_the_same_queries_however_long_the_story(client, committe
         )
         for i in range(length):
             later = make_meeting(committee, number + 1 + i)
-            action.record_update(
+            action.record_meeting_update(
                 meeting=later,
                 text=f"Progress {i}.",
-                target_on=D(2022, 1, 1) + datetime.timedelta(i),
+                revised_target_on=D(2022, 1, 1) + datetime.timedelta(i),
+                status="open",
                 by=users["secretary"],
             )
-            action_post_update(action=action, by=users["owner"], text=f"Between meetings {i}.")
-            proposal = proposal_make(
-                action=action,
-                kind="target_date",
+            action.record_update(by=users["owner"], text=f"Between meetings {i}.")
+            proposal = action.ask_target_date(
                 by=users["owner"],
                 note="Later.",
-                proposed_target_on=timezone.localdate() + datetime.timedelta(days=100 + i),
+                target_on=timezone.localdate() + datetime.timedelta(days=100 + i),
             )
-            proposal_decide(proposal=proposal, by=users["secretary"], accept=i % 2 == 0, note="")
-        proposal_make(action=action, kind="closure", by=users["owner"], note="Done.")
+            proposal.action.decide(proposal, by=users["secretary"], accept=i % 2 == 0, note="")
+        action.propose_closure(by=users["owner"], note="Done.")
         return action
 
     def queries(action):
@@ -237,6 +228,6 @@ def test_the_page_costs_the_same_queries_however_long_the_story(client, committe
         return len(captured)
 
     short, long = story_of(200, 3), story_of(300, 30)
-    for role in ("reader", "owner", "secretary"):
+    for role in ("member", "owner", "secretary"):
         client.force_login(users[role])
         assert queries(short) == queries(long), role

@@ -125,12 +125,16 @@ def test_last_and_revised_target_dates_come_from_the_history(committee):
     m55 = make_meeting(committee, 55, held_on=D(2021, 8, 23))
     m56 = make_meeting(committee, 56, held_on=D(2021, 9, 7))
     action = raise_action(m43, target_on=D(2021, 4, 1))
-    action.record_update(meeting=m50, text="Needs more time.", target_on=D(2021, 8, 23))
+    action.record_meeting_update(
+        meeting=m50, text="Needs more time.", revised_target_on=D(2021, 8, 23), status="open"
+    )
 
     assert action.target_dates_at(m50) == (D(2021, 4, 1), D(2021, 8, 23))
     assert action.target_dates_at(m55) == (D(2021, 8, 23), None)  # printed as N/A
 
-    action.record_update(meeting=m55, text="Delayed again.", target_on=D(2021, 10, 1))
+    action.record_meeting_update(
+        meeting=m55, text="Delayed again.", revised_target_on=D(2021, 10, 1), status="open"
+    )
     assert action.target_dates_at(m55) == (D(2021, 8, 23), D(2021, 10, 1))
     assert action.target_dates_at(m56) == (D(2021, 10, 1), None)
     assert action.current_target_on == D(2021, 10, 1)
@@ -149,18 +153,16 @@ def test_outstanding_actions_are_the_open_ones_raised_earlier(committee):
     a43 = raise_action(m43, sequence=8)
     a53 = raise_action(m53, sequence=10)
     proposed = raise_action(m53)
-    proposed.record_update(
-        text="Done, we think.", given_on=D(2021, 8, 1), status=Action.Status.PROPOSED_CLOSED
-    )
+    proposed.propose_closure(by=None, note="Done, we think.")
     closed_before = raise_action(m53)
-    closed_before.record_update(text="Done.", given_on=D(2021, 8, 2), status=Action.Status.CLOSED)
+    closed_before.close(on=D(2021, 8, 2), text="Done.")
     raise_action(m55)  # raised at the meeting itself: not outstanding there
     raise_action(make_meeting(make_committee("SSC"), 1, held_on=D(2021, 1, 1)))  # another committee
 
     assert outstanding(m55) == ["OPSG 43/08", "OPSG 53/10", "OPSG 53/11"]
 
-    a43.record_update(meeting=m55, text="Governance transformed.", status=Action.Status.CLOSED)
-    a53.record_update(meeting=m55, text="Outage from 11:15.", status=Action.Status.CLOSED)
+    a43.record_meeting_update(meeting=m55, text="Governance transformed.", status=Action.Status.CLOSED)
+    a53.record_meeting_update(meeting=m55, text="Outage from 11:15.", status=Action.Status.CLOSED)
     a43.refresh_from_db()
     assert a43.status == Action.Status.CLOSED and a43.closed_on == m55.held_on
 
@@ -183,8 +185,8 @@ def test_a_closed_action_has_a_closure_date_and_an_open_one_none(committee):
 
 def test_reopening_an_action_clears_its_closure_date(committee):
     action = raise_action(make_meeting(committee, 55))
-    action.record_update(text="Closed.", status=Action.Status.CLOSED, given_on=D(2021, 9, 1))
-    action.record_update(text="Reopened: the fix failed.", status=Action.Status.OPEN, given_on=D(2021, 9, 2))
+    action.close(on=D(2021, 9, 1), text="Closed.")
+    action.reopen(text="Reopened: the fix failed.", on=D(2021, 9, 2))
     action.refresh_from_db()
     assert (action.status, action.closed_on) == (Action.Status.OPEN, None)
     assert [u.status_after for u in action.updates.all()] == ["closed", "open"]

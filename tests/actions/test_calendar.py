@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.calendar import calendar_feed_renew
-from actions.models import Action, CalendarFeed
+from actions.models import CalendarFeed
 from minutes.models import Membership
 from tests.factories import (
     make_committee,
@@ -38,7 +38,7 @@ def world(committee, users):
     owned = raise_action(meeting, "The DCC to report back.", owners=[dcc], target_on=D(2021, 9, 1))
     not_owned = raise_action(meeting, "Pat to report.", owners=[make_person("Pat")], target_on=D(2021, 9, 2))
     closed = raise_action(meeting, "The DCC to close this.", owners=[dcc], target_on=D(2021, 9, 3))
-    closed.record_update(text="Done.", status=Action.Status.CLOSED, given_on=D(2021, 8, 30))
+    closed.close(on=D(2021, 8, 30), text="Done.")
     other = make_committee("TABASC", "Technical Architecture")
     other_meeting = make_meeting(other, 12, held_on=D(2021, 9, 9))
     foreign = raise_action(other_meeting, "The DCC elsewhere.", owners=[dcc], target_on=D(2021, 9, 4))

@@ -264,7 +264,7 @@ def test_a_change_of_target_date_alone_is_a_conflict_too(client, users, meeting,
     action = raise_action(meeting, item=item, owners=[dcc], target_on=D(2021, 9, 27))
     client.force_login(users["secretary"])
     token = token_of(client, action)
-    action.set_target_date(D(2021, 11, 1))
+    action.revise_target_date(D(2021, 11, 1))
     data = edit_data(action, token, "The DCC to report back.", [f"org-{dcc.pk}"], "2021-09-30")
     assert client.post(edit_url(action), data, headers=HTMX).status_code == 409
     assert action.current_target_on == D(2021, 11, 1)
@@ -425,7 +425,9 @@ def test_the_drafting_page_costs_the_same_queries_however_many_actions(client, u
         make_item(meeting, "Actions Outstanding", kind=ItemKind.ACTIONS_OUTSTANDING)
         for _ in range(count):
             old = raise_action(earlier, owners=[dcc, make_person()], target_on=D(2021, 9, 27))
-            old.record_update(meeting=meeting, text="Progress.", target_on=D(2021, 12, 1))
+            old.record_meeting_update(
+                meeting=meeting, text="Progress.", revised_target_on=D(2021, 12, 1), status="open"
+            )
         for _ in range(count):
             item = make_item(meeting)
             for _ in range(2):

@@ -107,7 +107,7 @@ def test_a_new_meeting_lists_the_open_actions_of_earlier_meetings_without_typing
     client, users, committee, standard_agenda, old_action
 ):
     closed = raise_action(old_action.meeting, "Closed already.")
-    closed.record_update(text="Done.", status=Action.Status.CLOSED, given_on=D(2021, 1, 4))
+    closed.close(on=D(2021, 1, 4), text="Done.")
     client.force_login(users["secretary"])
 
     meeting = create_meeting(client, committee, 55, D(2021, 8, 23))

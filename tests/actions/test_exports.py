@@ -10,8 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from actions.exports import HEADERS
-from actions.models import Action
-from tests.factories import make_meeting, make_organisation, make_person, raise_action
+from tests.factories import make_meeting, make_organisation, make_person, publish, raise_action
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +33,15 @@ def world(committee, today):
     revised = raise_action(
         m10, "The DCC to revise the plan.", owners=[dcc, secas], target_on=today - 20 * DAY
     )
-    revised.set_target_date(today + 20 * DAY, meeting=m11)
+    revised.record_meeting_update(
+        meeting=m11, text="Revised at the meeting.", status="open", revised_target_on=today + 20 * DAY
+    )
     revised.record_update(text="First update.", given_on=today - 60 * DAY)
     revised.record_update(text="Latest update: on track.", given_on=today - 10 * DAY)
     for number in range(30):
         raise_action(m11, f"Batch action {number}.", owners=[dcc], target_on=today + number * DAY)
     closed = raise_action(m11, "SECAS to close this.", owners=[secas], target_on=today)
-    closed.record_update(text="Done.", status=Action.Status.CLOSED)
+    closed.close(on=timezone.localdate(), text="Done.")
     return {"dcc": dcc, "secas": secas, "revised": revised, "closed": closed, "m11": m11}
 
 
@@ -149,6 +150,9 @@ def test_who_may_export(client, users, world):
     assert read_csv(client.get(CSV)) == [list(HEADERS)]
     assert read_xlsx(client.get(XLSX)) == [list(HEADERS)]
     client.force_login(users["reader"])
+    assert read_csv(client.get(CSV)) == [list(HEADERS)]  # raised in draft minutes: not for readers
+    publish(world["revised"].meeting, users["secretary"])
+    publish(world["m11"], users["secretary"])
     assert len(read_csv(client.get(CSV))) == 33
 
 

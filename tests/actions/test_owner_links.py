@@ -8,7 +8,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.access import reference_slug
 from actions.links import (
     MAX_AGE,
     LinkRefused,
@@ -17,8 +16,7 @@ from actions.links import (
     owner_link_url,
     read_owner_link_token,
 )
-from actions.models import Action, ActionProposal, ActionUpdate
-from actions.services.owners import ActionRefused
+from actions.models import Action, ActionProposal, ActionRefused, ActionUpdate
 from tests.factories import make_meeting, make_organisation, make_person, raise_action
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +37,7 @@ def world(committee):
 
 
 def link_url(action, token, slug=None):
-    return reverse("actions:owner-link", args=[slug or reference_slug(action), token])
+    return reverse("actions:owner-link", args=[slug or action.slug, token])
 
 
 def post_update(url, text="Testing is complete.", **extra):
@@ -121,7 +119,7 @@ def test_the_form_needs_a_csrf_token(world):
 
 def test_a_closed_action_takes_no_update(client, world):
     action = world["action"]
-    action.record_update(text="Closed.", status=Action.Status.CLOSED, given_on=D(2021, 9, 7))
+    action.close(on=D(2021, 9, 7), text="Closed.")
     url = link_url(action, owner_link_token(action, world["person"]))
     assert "no further updates" in client.get(url).content.decode()
     response = client.post(url, {"text": "More."})
@@ -225,7 +223,7 @@ def test_only_get_and_post_are_allowed(client, world):
 def test_an_action_closed_after_the_page_was_read_takes_no_update(world):
     action = world["action"]
     link = read_owner_link_token(owner_link_token(action, world["person"]))
-    action.record_update(text="Closed at the meeting.", status=Action.Status.CLOSED, given_on=D(2021, 9, 7))
+    action.close(on=D(2021, 9, 7), text="Closed at the meeting.")
     with pytest.raises(ActionRefused, match="was closed"):
         link_update_record(link=link, text="Late update.", propose_closure=True)
     assert action.updates.count() == 1 and not action.proposals.exists()

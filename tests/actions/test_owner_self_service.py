@@ -12,15 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.access import reference_slug
-from actions.models import Action, ActionProposal, ActionUpdate, TargetDate
-from actions.services.owners import (
-    ActionRefused,
-    action_post_update,
-    proposal_decide,
-    proposal_make,
-    proposals_settle_on_close,
-)
+from actions.models import Action, ActionProposal, ActionRefused, ActionUpdate, TargetDate
 from tests.actions.test_action_page import build
 from tests.factories import (
     make_committee,
@@ -64,15 +56,22 @@ def snapshot(action):
     )
 
 
+def propose(action, kind, *, by, note, target_on):
+    """What the owner's two proposal forms call: closure, or a revised target date."""
+    if kind == "closure":
+        return action.propose_closure(by=by, note=note)
+    return action.ask_target_date(by=by, note=note, target_on=target_on)
+
+
 def url(name, action, *args):
-    return reverse(f"actions:{name}", args=[reference_slug(action), *args])
+    return reverse(f"actions:{name}", args=[action.slug, *args])
 
 
 # ---- The services ---------------------------------------------------------------------
 
 
 def test_an_update_is_recorded_with_its_author_and_the_status_unchanged(users, action):
-    update = action_post_update(action=action, by=users["owner"], text="  Draft shared.  ")
+    update = action.record_update(by=users["owner"], text="  Draft shared.  ")
     assert (update.text, update.given_on, update.author, update.status_after, update.meeting) == (
         "Draft shared.",
         TODAY(),
@@ -86,7 +85,7 @@ def test_an_update_is_recorded_with_its_author_and_the_status_unchanged(users, a
 
 
 def test_an_update_by_link_carries_the_name_given(action):
-    update = action_post_update(action=action, by=None, text="By link.", author_name="Lee Link")
+    update = action.record_update(by=None, text="By link.", author_name="Lee Link")
     assert (update.author, update.author_name) == (None, "Lee Link")
 
 
@@ -101,43 +100,41 @@ def test_an_update_by_link_carries_the_name_given(action):
 def test_a_bad_update_is_refused(users, action, text, given_on, message):
     before = snapshot(action)
     with pytest.raises(ValidationError, match=message):
-        action_post_update(action=action, by=users["owner"], text=text, given_on=given_on)
+        action.record_update(by=users["owner"], text=text, given_on=given_on)
     assert snapshot(action) == before
 
 
 def test_a_closed_action_takes_no_updates(users, action):
-    action.record_update(text="Done.", status="closed", given_on=D(2021, 9, 1))
+    action.close(on=D(2021, 9, 1), text="Done.")
     before = snapshot(action)
     with pytest.raises(ActionRefused, match="OPSG 55/01 was closed on 01/09/2021: it takes no more updates"):
-        action_post_update(action=action, by=users["owner"], text="More.")
+        action.record_update(by=users["owner"], text="More.")
     assert snapshot(action) == before
 
 
 def test_proposing_closure_marks_the_action_proposed_closed(users, action):
-    proposal = proposal_make(action=action, kind="closure", by=users["owner"], note="Published.")
+    proposal = action.propose_closure(by=users["owner"], note="Published.")
     assert (proposal.status, proposal.proposed_by, proposal.note) == ("pending", users["owner"], "Published.")
     action.refresh_from_db()
     assert action.status == "proposed_closed" and action.closed_on is None
 
 
 def test_one_pending_proposal_of_a_kind_at_a_time(users, action):
-    proposal_make(action=action, kind="closure", by=users["owner"], note="Done.")
+    action.propose_closure(by=users["owner"], note="Done.")
     before = snapshot(action)
     with pytest.raises(ActionRefused, match="already waiting for the secretary"):
-        proposal_make(action=action, kind="closure", by=users["owner"], note="Again.")
+        action.propose_closure(by=users["owner"], note="Again.")
     assert snapshot(action) == before
     # A target-date request may still be made beside it.
-    proposal_make(
-        action=action, kind="target_date", by=users["owner"], note="Just in case.", proposed_target_on=later()
-    )
+    action.ask_target_date(by=users["owner"], note="Just in case.", target_on=later())
 
 
 @pytest.mark.parametrize("kind", ["closure", "target_date"])
 def test_a_closed_action_accepts_no_proposals(users, action, kind):
-    action.record_update(text="Done.", status="closed", given_on=D(2021, 9, 1))
+    action.close(on=D(2021, 9, 1), text="Done.")
     before = snapshot(action)
     with pytest.raises(ActionRefused, match="it takes no more proposals. Nothing was saved."):
-        proposal_make(action=action, kind=kind, by=users["owner"], note="Why.", proposed_target_on=later())
+        propose(action, kind, by=users["owner"], note="Why.", target_on=later())
     assert snapshot(action) == before
 
 
@@ -149,25 +146,22 @@ def test_a_closed_action_accepts_no_proposals(users, action, kind):
         ("target_date", "Late data.", D(2021, 9, 27), "already the target date"),
         ("target_date", "  ", later(), "Say why"),
         ("closure", "", None, "Say why"),
-        ("reopen", "Why.", None, "not a kind of proposal"),
     ],
 )
 def test_a_bad_proposal_is_refused(users, action, kind, note, target_on, message):
     if target_on == D(2021, 9, 27):
-        action.set_target_date(later(10))
+        action.revise_target_date(later(10))
         target_on = later(10)
     before = snapshot(action)
     with pytest.raises(ValidationError, match=message):
-        proposal_make(action=action, kind=kind, by=users["owner"], note=note, proposed_target_on=target_on)
+        propose(action, kind, by=users["owner"], note=note, target_on=target_on)
     assert snapshot(action) == before
 
 
 def test_accepting_closure_closes_the_action_today(users, action):
-    closure = proposal_make(action=action, kind="closure", by=users["owner"], note="Published.")
-    asked = proposal_make(
-        action=action, kind="target_date", by=users["owner"], note="If not.", proposed_target_on=later()
-    )
-    decided = proposal_decide(proposal=closure, by=users["secretary"], accept=True, note="Agreed by OPSG.")
+    closure = action.propose_closure(by=users["owner"], note="Published.")
+    asked = action.ask_target_date(by=users["owner"], note="If not.", target_on=later())
+    decided = closure.action.decide(closure, by=users["secretary"], accept=True, note="Agreed by OPSG.")
     assert (decided.status, decided.decided_by, decided.decision_note) == (
         "accepted",
         users["secretary"],
@@ -188,18 +182,16 @@ def test_accepting_closure_closes_the_action_today(users, action):
 
 
 def test_accepting_a_target_date_records_a_new_step(users, action):
-    asked = proposal_make(
-        action=action, kind="target_date", by=users["owner"], note="Late data.", proposed_target_on=later()
-    )
-    proposal_decide(proposal=asked, by=users["secretary"], accept=True, note="")
+    asked = action.ask_target_date(by=users["owner"], note="Late data.", target_on=later())
+    asked.action.decide(asked, by=users["secretary"], accept=True, note="")
     steps = list(action.target_dates.values_list("target_on", "meeting", "recorded_by"))
     assert steps == [(D(2021, 9, 27), action.meeting_id, None), (later(), None, users["secretary"].pk)]
     assert Action.objects.get(pk=action.pk).status == "open"
 
 
 def test_declining_closure_reopens_the_action_and_keeps_the_decision(users, action):
-    closure = proposal_make(action=action, kind="closure", by=users["owner"], note="Done?")
-    proposal_decide(proposal=closure, by=users["secretary"], accept=False, note="Report not yet published.")
+    closure = action.propose_closure(by=users["owner"], note="Done?")
+    closure.action.decide(closure, by=users["secretary"], accept=False, note="Report not yet published.")
     closure.refresh_from_db()
     assert (closure.status, closure.decision_note, closure.decided_by) == (
         "declined",
@@ -212,42 +204,38 @@ def test_declining_closure_reopens_the_action_and_keeps_the_decision(users, acti
 
 
 def test_declining_a_target_date_keeps_the_date(users, action):
-    asked = proposal_make(
-        action=action, kind="target_date", by=users["owner"], note="Late.", proposed_target_on=later()
-    )
-    proposal_decide(proposal=asked, by=users["secretary"], accept=False, note="No.")
+    asked = action.ask_target_date(by=users["owner"], note="Late.", target_on=later())
+    asked.action.decide(asked, by=users["secretary"], accept=False, note="No.")
     assert Action.objects.get(pk=action.pk).current_target_on == D(2021, 9, 27)
     assert TargetDate.objects.filter(action=action).count() == 1
 
 
 @pytest.mark.parametrize("first", [True, False])
 def test_a_decided_proposal_cannot_be_decided_again(users, action, first):
-    closure = proposal_make(action=action, kind="closure", by=users["owner"], note="Done.")
-    proposal_decide(proposal=closure, by=users["secretary"], accept=first, note="")
+    closure = action.propose_closure(by=users["owner"], note="Done.")
+    closure.action.decide(closure, by=users["secretary"], accept=first, note="")
     before = snapshot(action)
     with pytest.raises(ActionRefused, match="already (accepted|declined).*nothing was changed"):
-        proposal_decide(proposal=closure, by=users["secretary"], accept=not first, note="Changed my mind.")
+        closure.action.decide(closure, by=users["secretary"], accept=not first, note="Changed my mind.")
     assert snapshot(action) == before
 
 
-def test_a_pending_proposal_on_an_action_closed_meanwhile_can_only_be_declined(users, action):
-    asked = proposal_make(
-        action=action, kind="target_date", by=users["owner"], note="Late.", proposed_target_on=later()
-    )
-    action.record_update(text="Closed at the meeting.", status="closed", given_on=D(2021, 9, 1))
+def test_closing_an_action_declines_its_pending_request_which_cannot_be_decided_again(users, action):
+    # A closed action never keeps a pending proposal: closing it settles them (as at a meeting).
+    asked = action.ask_target_date(by=users["owner"], note="Late.", target_on=later())
+    action.close(on=D(2021, 9, 1), text="Closed between meetings.", by=users["secretary"])
+    asked.refresh_from_db()
+    assert (asked.status, asked.decision_note) == ("declined", "The action was closed.")
     before = snapshot(action)
-    with pytest.raises(ActionRefused, match="it takes no more changes"):
-        proposal_decide(proposal=asked, by=users["secretary"], accept=True, note="")
+    with pytest.raises(ActionRefused, match="already declined"):
+        action.decide(asked, by=users["secretary"], accept=True, note="")
     assert snapshot(action) == before
-    proposal_decide(proposal=asked, by=users["secretary"], accept=False, note="Closed.")
-    assert ActionProposal.objects.get(pk=asked.pk).status == "declined"
 
 
 def test_closing_at_a_meeting_settles_the_pending_proposals(committee, users, action):
-    closure = proposal_make(action=action, kind="closure", by=users["owner"], note="Done.")
+    closure = action.propose_closure(by=users["owner"], note="Done.")
     meeting = make_meeting(committee, 56, held_on=D(2021, 9, 7))
-    action.record_update(meeting=meeting, text="Closed.", status="closed")
-    assert proposals_settle_on_close(action=action, by=users["secretary"], meeting=meeting) == 1
+    action.record_meeting_update(meeting=meeting, text="Closed.", status="closed", by=users["secretary"])
     closure.refresh_from_db()
     assert (closure.status, closure.decision_note) == ("accepted", "Closed at OPSG_56.")
 
@@ -285,15 +273,14 @@ ROLES = ["outsider", "reader", "member", "other_owner", "chair", "owner", "secre
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_exactly_its_answer(client, users, action, endpoint, role):
     # A pending target-date proposal to decide (the closure endpoint is still free to use).
-    proposal = proposal_make(
-        action=action, kind="target_date", by=users["owner"], note="Late.", proposed_target_on=later(60)
-    )
+    proposal = action.ask_target_date(by=users["owner"], note="Late.", target_on=later(60))
     if endpoint == "target":
-        proposal_decide(proposal=proposal, by=users["secretary"], accept=False, note="")
+        proposal.action.decide(proposal, by=users["secretary"], accept=False, note="")
     before = snapshot(action)
     client.force_login(users[role])
     address, data = posts(action, proposal)[endpoint]
-    expected = 404 if role == "outsider" else ALLOWED[endpoint].get(role, 403)
+    # Readers do not see actions raised in draft minutes (404, as outsiders).
+    expected = 404 if role in ("outsider", "reader") else ALLOWED[endpoint].get(role, 403)
     response = client.post(address, data)
     assert response.status_code == expected
     if expected != 302:
@@ -304,9 +291,7 @@ def test_each_role_gets_exactly_its_answer(client, users, action, endpoint, role
 
 @pytest.mark.parametrize("endpoint", list(ALLOWED))
 def test_anonymous_posts_are_sent_to_log_in(client, users, action, endpoint):
-    proposal = proposal_make(
-        action=action, kind="target_date", by=users["owner"], note="x", proposed_target_on=later()
-    )
+    proposal = action.ask_target_date(by=users["owner"], note="x", target_on=later())
     address, data = posts(action, proposal)[endpoint]
     response = client.post(address, data)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
@@ -314,9 +299,7 @@ def test_anonymous_posts_are_sent_to_log_in(client, users, action, endpoint):
 
 @pytest.mark.parametrize("endpoint", list(ALLOWED))
 def test_get_on_a_post_url_is_refused(client, users, action, endpoint):
-    proposal = proposal_make(
-        action=action, kind="target_date", by=users["owner"], note="x", proposed_target_on=later()
-    )
+    proposal = action.ask_target_date(by=users["owner"], note="x", target_on=later())
     client.force_login(users["owner"])
     assert client.get(posts(action, proposal)[endpoint][0]).status_code == 405
     client.logout()
@@ -343,7 +326,7 @@ def test_an_owner_in_person_may_act(client, users, world, committee):
 
 
 def test_a_decision_on_another_committees_proposal_is_not_found(client, users, world):
-    proposal = proposal_make(action=world["theirs"], kind="closure", by=users["other_owner"], note="Done.")
+    proposal = world["theirs"].propose_closure(by=users["other_owner"], note="Done.")
     client.force_login(users["secretary"])
     response = client.post(
         url("proposal-decide", world["action"], proposal.pk), {f"decide-{proposal.pk}-decision": "accept"}
@@ -392,7 +375,7 @@ def test_a_future_update_date_is_refused_with_the_text_kept(client, users, actio
 
 def test_an_update_on_a_closed_action_is_refused_with_the_text_kept(client, users, action):
     client.force_login(users["secretary"])
-    action.record_update(text="Done.", status="closed", given_on=D(2021, 9, 1))
+    action.close(on=D(2021, 9, 1), text="Done.")
     response = client.post(url("action-post-update", action), {"update-text": "Keep me."})
     # The form is gone from a closed action's page: the refusal and the text are shown at the top.
     assert response.status_code == CONFLICT
@@ -434,7 +417,7 @@ def test_a_past_target_date_is_refused(client, users, action):
 
 
 def test_the_secretary_confirms_closure_from_the_action_page(client, users, action):
-    closure = proposal_make(action=action, kind="closure", by=users["owner"], note="Done.")
+    closure = action.propose_closure(by=users["owner"], note="Done.")
     client.force_login(users["secretary"])
     response = client.post(
         url("proposal-decide", action, closure.pk),
@@ -446,8 +429,8 @@ def test_the_secretary_confirms_closure_from_the_action_page(client, users, acti
 
 
 def test_deciding_a_decided_proposal_is_refused_with_a_message(client, users, action):
-    closure = proposal_make(action=action, kind="closure", by=users["owner"], note="Done.")
-    proposal_decide(proposal=closure, by=users["secretary"], accept=False, note="")
+    closure = action.propose_closure(by=users["owner"], note="Done.")
+    closure.action.decide(closure, by=users["secretary"], accept=False, note="")
     before = snapshot(action)
     client.force_login(users["secretary"])
     response = client.post(
@@ -459,7 +442,7 @@ def test_deciding_a_decided_proposal_is_refused_with_a_message(client, users, ac
 
 
 def test_a_decision_without_accept_or_decline_changes_nothing(client, users, action):
-    closure = proposal_make(action=action, kind="closure", by=users["owner"], note="Done.")
+    closure = action.propose_closure(by=users["owner"], note="Done.")
     before = snapshot(action)
     client.force_login(users["secretary"])
     response = client.post(
@@ -512,9 +495,9 @@ def test_the_proposals_list_is_for_secretaries(client, users, world, role, statu
 
 
 def test_the_proposals_list_shows_the_pending_ones_and_decides_them(client, users, world, action):
-    closure = proposal_make(action=action, kind="closure", by=users["owner"], note="Published.")
-    decided = proposal_make(action=world["theirs"], kind="closure", by=users["other_owner"], note="Old.")
-    proposal_decide(proposal=decided, by=users["secretary"], accept=False, note="")
+    closure = action.propose_closure(by=users["owner"], note="Published.")
+    decided = world["theirs"].propose_closure(by=users["other_owner"], note="Old.")
+    decided.action.decide(decided, by=users["secretary"], accept=False, note="")
     client.force_login(users["secretary"])
     response = client.get(reverse("actions:proposals"))
     assert [p.pk for p in response.context["proposals"]] == [closure.pk]
@@ -531,7 +514,7 @@ def test_the_proposals_list_shows_the_pending_ones_and_decides_them(client, user
 def test_a_secretary_sees_only_their_committees_proposals(client, users, world):
     other = make_meeting(make_committee("TABASC", "Technical"), 3)
     theirs = raise_action(other, owners=[make_organisation("DCC")])
-    proposal_make(action=theirs, kind="closure", by=None, note="Elsewhere.", by_name="Someone")
+    theirs.propose_closure(by=None, note="Elsewhere.", by_name="Someone")
     client.force_login(users["secretary"])
     assert "Elsewhere." not in client.get(reverse("actions:proposals")).content.decode()
     client.force_login(users["staff"])
@@ -546,12 +529,12 @@ def test_the_proposals_list_costs_the_same_queries_however_many(client, users, w
             assert client.get(reverse("actions:proposals")).status_code == 200
         return len(captured)
 
-    proposal_make(action=world["action"], kind="closure", by=users["owner"], note="One.")
+    world["action"].propose_closure(by=users["owner"], note="One.")
     few = queries()
     meeting = make_meeting(world["meeting"].committee, 60)
     for _ in range(15):
         more = raise_action(meeting, owners=[world["dcc"], make_person()], target_on=D(2021, 9, 27))
-        proposal_make(action=more, kind="closure", by=users["owner"], note="More.")
+        more.propose_closure(by=users["owner"], note="More.")
     assert queries() == few
 
 
@@ -563,9 +546,9 @@ def test_my_actions_lists_the_open_actions_of_my_organisation_and_myself(client,
         world["meeting"], "Owner Person to check.", owners=[users["owner"].person], target_on=later()
     )
     closed = raise_action(world["meeting"], "Closed one.", owners=[world["dcc"]])
-    closed.record_update(text="Done.", status="closed", given_on=D(2021, 9, 1))
-    action_post_update(action=world["action"], by=users["owner"], text="Latest words.")
-    proposal_make(action=world["action"], kind="closure", by=users["owner"], note="Done.")
+    closed.close(on=D(2021, 9, 1), text="Done.")
+    world["action"].record_update(by=users["owner"], text="Latest words.")
+    world["action"].propose_closure(by=users["owner"], note="Done.")
     client.force_login(users["owner"])
     response = client.get(reverse("actions:my-actions"))
     assert response.status_code == 200
@@ -574,7 +557,7 @@ def test_my_actions_lists_the_open_actions_of_my_organisation_and_myself(client,
     assert response.context["counts"] == {"open": 2, "overdue": 1, "proposed_closed": 1, "pending": 1}
     page = response.content.decode()
     assert "Overdue" in page and "Latest words." in page and "Closure waiting" in page
-    assert f'href="/actions/{reference_slug(world["action"])}/#post-update"' in page
+    assert f'href="/actions/{world["action"].slug}/#post-update"' in page
     assert "SECAS to highlight" not in page
 
 
@@ -604,8 +587,8 @@ def test_my_actions_costs_the_same_queries_however_many(client, users, world):
     meeting = make_meeting(world["meeting"].committee, 60)
     for _ in range(12):
         more = raise_action(meeting, owners=[world["dcc"], make_person()], target_on=D(2021, 9, 27))
-        action_post_update(action=more, by=users["owner"], text="Going.")
-        proposal_make(action=more, kind="closure", by=users["owner"], note="Done.")
+        more.record_update(by=users["owner"], text="Going.")
+        more.propose_closure(by=users["owner"], note="Done.")
     assert queries() == few
 
 

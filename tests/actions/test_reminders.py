@@ -49,14 +49,12 @@ def build(committee):
 
 
 def _closed(action):
-    action.record_update(
-        text="Done.", status=Action.Status.CLOSED, given_on=TODAY - datetime.timedelta(days=1)
-    )
+    action.close(on=TODAY - datetime.timedelta(days=1), text="Done.")
     return action
 
 
 def _revised(action, target_on):
-    action.set_target_date(target_on)
+    action.revise_target_date(target_on)
     return action
 
 

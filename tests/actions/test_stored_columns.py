@@ -27,11 +27,13 @@ def test_due_on_follows_every_step_of_the_history():
     )
     assert stored(action) == datetime.date(2025, 8, 1) == action.current_target_on
 
-    action.set_target_date(datetime.date(2025, 9, 1))
+    action.revise_target_date(datetime.date(2025, 9, 1))
     assert stored(action) == datetime.date(2025, 9, 1)
 
     later = make_meeting(committee, 56, datetime.date(2025, 8, 20))
-    action.record_update(text="Slipped.", meeting=later, target_on=datetime.date(2025, 10, 1))
+    action.record_meeting_update(
+        text="Slipped.", meeting=later, revised_target_on=datetime.date(2025, 10, 1), status="open"
+    )
     assert stored(action) == datetime.date(2025, 10, 1)
 
     # Removing the latest step (say, in the admin) puts the previous one back in force.
@@ -81,7 +83,7 @@ def test_the_migration_fills_both_columns_from_the_history_and_owners():
     first = raise_action(
         meeting, "One.", owners=[make_organisation("SECAS")], target_on=datetime.date(2025, 8, 1)
     )
-    first.set_target_date(datetime.date(2025, 9, 1))
+    first.revise_target_date(datetime.date(2025, 9, 1))
     second = raise_action(meeting, "Two.", owners=[make_person("Al Moss")])
     Action.objects.update(due_on=None, owner_sort="")
     migration = importlib.import_module("actions.migrations.0005_action_due_on")

@@ -358,7 +358,7 @@ def test_long_tables_repeat_their_header_and_headings_stay_with_their_text(commi
     dcc = make_organisation("DCC")
     for n in range(60):
         action = raise_action(earlier, f"The DCC to report on trend {n} with the providers.", owners=[dcc])
-        action.record_update(meeting=meeting, text="Progress was noted.", status=Action.Status.OPEN)
+        action.record_meeting_update(meeting=meeting, text="Progress was noted.", status=Action.Status.OPEN)
     # Items of varied lengths, so that some headings fall near the foot of a page.
     for n in range(40):
         paragraph = (
