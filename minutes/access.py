@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from minutes.models import Committee, Meeting, Membership
-from minutes.security import log_refused
+from opsg.security import log_refused
 
 
 def can_edit_minutes(user, meeting):
