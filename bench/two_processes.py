@@ -4,7 +4,7 @@ Creates a fresh PostgreSQL database, migrates it, makes a committee with a full-
 draft meeting (OPSG_55, tests/factories.py), a small draft meeting (OPSG_56) with the
 item to fight over, two secretaries, a member and a member to lock out, and sessions
 for the secretaries made directly (verified with a TOTP device when django-otp is
-installed; login time as minutes.session_limits stores it). Then starts two gunicorn
+installed; login time as opsg.session_limits stores it). Then starts two gunicorn
 instances (A and B) on free loopback ports with the same DATABASE_URL and SECRET_KEY,
 DEBUG=0 and static files collected into a temporary STATIC_ROOT, and shows with plain
 HTTP clients (http.client, cookies kept by hand, CSRF tokens read from the pages) that:
@@ -243,7 +243,7 @@ def make_data():
     backend = model_backend if model_backend in backends else backends[-1]
     devices = {}
     try:
-        from minutes import session_limits
+        from opsg import session_limits
     except ImportError:
         session_limits = None
 
@@ -254,7 +254,7 @@ def make_data():
         store["_auth_user_backend"] = backend
         store["_auth_user_hash"] = user.get_session_auth_hash()
         if session_limits is not None:
-            # What minutes.session_limits stores at login: the session's age counts from now.
+            # What opsg.session_limits stores at login: the session's age counts from now.
             store[session_limits.LOGIN_AT] = store[session_limits.LAST_ACTIVITY] = int(time.time())
         if data.otp:
             from django_otp.plugins.otp_totp.models import TOTPDevice

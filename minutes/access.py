@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from minutes.models import Committee, Meeting, Membership, PublishedMinutes
-from minutes.security import log_refused
+from opsg.security import log_refused
 
 Role = Membership.Role
 # Who takes part in a review. Readers never see drafts; action owners are

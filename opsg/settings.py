@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "two_factor",
     "minutes",
     "actions",
+    "opsg",
 ]
 
 MIDDLEWARE = [
@@ -76,8 +77,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "minutes.session_limits.SessionLimitsMiddleware",
-    "minutes.two_factor.TwoFactorRequiredMiddleware",
+    "opsg.session_limits.SessionLimitsMiddleware",
+    "opsg.two_factor.TwoFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a login refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -131,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-LOGIN_URL = "login"  # two-factor's login wizard (minutes/two_factor.py) at /accounts/login/
+LOGIN_URL = "login"  # two-factor's login wizard (opsg/two_factor.py) at /accounts/login/
 LOGIN_REDIRECT_URL = "minutes:meeting-list"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
@@ -140,7 +141,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Sessions end 12 hours after login whatever the activity, a staff user's after 30
-# minutes without a request (minutes/session_limits.py).
+# minutes without a request (opsg/session_limits.py).
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_ABSOLUTE_AGE = 12 * 60 * 60
 SESSION_STAFF_IDLE_AGE = 30 * 60
@@ -156,12 +157,12 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Attempts during a lockout do not extend it: it ends 15 minutes after the 5th failure.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The client's address: REMOTE_ADDR, or behind PROXY_COUNT reverse proxies that append to
-# X-Forwarded-For, the address the outermost one saw (minutes/security.py).
+# X-Forwarded-For, the address the outermost one saw (opsg/security.py).
 PROXY_COUNT = envint("PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "minutes.security.axes_client_ip"
-AXES_USERNAME_CALLABLE = "minutes.security.axes_username"  # cut to what axes stores
+AXES_CLIENT_IP_CALLABLE = "opsg.security.axes_client_ip"
+AXES_USERNAME_CALLABLE = "opsg.security.axes_username"  # cut to what axes stores
 
-# Two-factor authentication (minutes/two_factor.py): required of secretaries, chairs and
+# Two-factor authentication (opsg/two_factor.py): required of secretaries, chairs and
 # staff. DEMO_MODE (on in `make run`) exempts the demo users of `load_demo`.
 DEMO_MODE = envbool("DEMO_MODE", False)
 TWO_FACTOR_PATCH_ADMIN = True  # the admin's login page sends to ours
@@ -245,7 +246,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
-    # Failed logins, lockouts, ended sessions and refused accesses (minutes/security.py) are kept
+    # Failed logins, lockouts, ended sessions and refused accesses (opsg/security.py) are kept
     # whatever LOG_LEVEL says; so are axes' warnings.
     "loggers": {"minutes.security": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }

@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from minutes import two_factor
+from opsg import two_factor
 
 admin.site.site_header = "Minutes & Actions administration"
 admin.site.site_title = "Minutes & Actions"

@@ -67,7 +67,7 @@ def log_in_through_form(page, base_url, username, password, *, two_factor=True):
     and has no device yet gets one first, as if set up earlier; without it, such a
     user lands on the setup page.
     """
-    from minutes.two_factor import two_factor_required
+    from opsg.two_factor import two_factor_required
 
     user = get_user_model().objects.filter(username=username).first()
     if user is not None and two_factor and two_factor_required(user):

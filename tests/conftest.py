@@ -78,7 +78,7 @@ def log_in(live_server):
 def force_login_gives_the_second_factor(monkeypatch):
     """`client.force_login` skips the login page, so it skips its token step too: the session is
     marked verified with a TOTP device of the user (created if missing), as a login with the
-    code would leave it. Two-factor authentication stays required (minutes/two_factor.py)."""
+    code would leave it. Two-factor authentication stays required (opsg/two_factor.py)."""
     original = Client.force_login
 
     def force_login(self, user, backend=None):

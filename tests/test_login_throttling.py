@@ -159,7 +159,7 @@ def test_behind_a_proxy_each_client_is_locked_on_its_own(client, member, setting
 
 
 def test_a_forged_or_short_forwarded_header_falls_back_to_remote_addr(rf, settings):
-    from minutes.security import client_ip
+    from opsg.security import client_ip
 
     settings.PROXY_COUNT = 2
     assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=HOME)) == "10.0.0.2"
@@ -179,7 +179,7 @@ def test_an_overlong_username_is_refused_like_any_other(client, member):
 
 def test_axes_stores_at_most_255_characters_of_a_username(rf):
     """Whatever path reaches authentication, axes' record (255 characters) cannot fail."""
-    from minutes.security import axes_username
+    from opsg.security import axes_username
 
     assert axes_username(rf.post("/"), {"username": "A" * 5000}) == "A" * 255
     assert axes_username(rf.post("/", {"username": "eve\x00"})) == "eve"

@@ -9,8 +9,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from minutes.demo import DEFAULT_PASSWORD
-from minutes.session_limits import LAST_ACTIVITY, LOGIN_AT
+from opsg.demo import DEFAULT_PASSWORD
+from opsg.session_limits import LAST_ACTIVITY, LOGIN_AT
 from tests.auth_helpers import assert_sent_to_log_in, logged_in
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minutes.models import Membership
-from minutes.two_factor import two_factor_required
+from opsg.two_factor import two_factor_required
 from tests.auth_helpers import TOKEN_FIELD, assert_sent_to_log_in, logged_in, totp_code, totp_device
 from tests.factories import make_committee, make_user
 

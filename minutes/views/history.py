@@ -40,7 +40,7 @@ from minutes.models import (
     Organisation,
     Person,
 )
-from minutes.security import log_refused
+from opsg.security import log_refused
 
 PER_PAGE = 50
 HTML_FIELDS = {"minutes_text"}

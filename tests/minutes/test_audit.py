@@ -23,7 +23,7 @@ from minutes.models import (
     Membership,
     MinutesTransition,
 )
-from minutes.security import log_refused
+from opsg.security import log_refused
 from tests.factories import (
     make_attendance,
     make_decision,

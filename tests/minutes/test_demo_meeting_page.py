@@ -11,7 +11,7 @@ from django.urls import reverse
 from actions.models import Action
 from minutes.models import Meeting
 from tests.factories import make_full_meeting
-from tests.minutes.test_load_demo import APOLOGIES, PRESENT
+from tests.test_load_demo import APOLOGIES, PRESENT
 
 pytestmark = pytest.mark.django_db
 

@@ -439,7 +439,7 @@ def test_demo_password_from_environment(client, monkeypatch):
 
 
 def test_load_demo_function_returns_usernames():
-    from minutes.demo import load_demo
+    from opsg.demo import load_demo
 
     assert load_demo(password="x-demo-password") == ["secretary", "chair", "member", "owner", "reader"]
     assert load_demo() == ["secretary", "chair", "member", "owner", "reader"]

@@ -40,7 +40,7 @@ OPEN_VIEWS = {
 
 
 def is_demo_user(user):
-    from minutes.demo import DEMO_USERS
+    from opsg.demo import DEMO_USERS
 
     return user.get_username() in {username for username, _name, _role, _staff in DEMO_USERS}
 

@@ -10,6 +10,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+# "minutes.security" is the documented log name (README, LOGGING in settings): kept as it is.
 logger = logging.getLogger("minutes.security")
 
 MAX_LOGGED = 150

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.management.base import BaseCommand
 
-from minutes.demo import DEFAULT_PASSWORD, DEMO_USERS, load_demo
+from opsg.demo import DEFAULT_PASSWORD, DEMO_USERS, load_demo
 
 
 class Command(BaseCommand):

@@ -16,6 +16,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
+# The documented security log name (opsg/security.py), not this module's path.
 logger = logging.getLogger("minutes.security")
 
 LOGIN_AT = "minutes_login_at"
@@ -79,7 +80,7 @@ class SessionLimitsMiddleware:
 
     def end(self, request, user, message, why):
         username = user.get_username()
-        from minutes.security import client_ip
+        from opsg.security import client_ip
 
         logout(request)
         logger.info(
