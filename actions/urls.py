@@ -1,4 +1,4 @@
-from actions.views import action_page, drafting, links, log, owners
+from actions.views import action_page, drafting, history, links, log, owners
 
 app_name = "actions"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *owners.urlpatterns,
     *action_page.urlpatterns,
     *links.urlpatterns,
+    *history.urlpatterns,
 ]

@@ -1,7 +1,7 @@
 """The audit trail: every save and delete of a meeting's parts, with who and when.
 
 django-simple-history keeps one historical row per change (`<Model>.history`);
-the history pages (minutes/views/history.py) read them back. The models stay
+the audit engine (minutes/history.py) reads them back. The models stay
 plain: they are registered here, from MinutesConfig.ready(). The user comes
 from the request (simple_history's HistoryRequestMiddleware), or from
 `instance._history_user` where there is no request.

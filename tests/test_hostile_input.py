@@ -611,7 +611,7 @@ PAGES = {
     "draft": ("secretary", lambda w: url("minutes:meeting-draft", w.draft.reference)),
     "meeting_history": ("secretary", lambda w: url("minutes:meeting-history", w.draft.reference)),
     "action": ("owner", lambda w: url("actions:action-detail", slug(w.action))),
-    "action_history": ("secretary", lambda w: url("minutes:action-history", w.draft.reference, w.action.pk)),
+    "action_history": ("secretary", lambda w: url("actions:action-history", w.draft.reference, w.action.pk)),
     "action_log": ("secretary", lambda w: url("actions:action-log") + "?per_page=100&sort=-reference"),
     "action_log_2": (
         "secretary",

@@ -17,8 +17,10 @@ The expectations come from the access rules, not from the server:
   the chair and members give verdicts; the summary is for the secretary, the
   chair and staff; a comment is resolved by its author, the secretary or staff.
 - Revisions (minutes/views/redline.py, `get_meeting_for_revisions`): the
-  committee's members and staff; readers get 404, even for published minutes.
-- History (minutes/views/history.py): whoever may see the meeting.
+  committee's members and staff; readers get 404 for minutes not yet published
+  (they may not see the meeting) and 403 for published ones.
+- History (minutes/views/history.py, actions/views/history.py,
+  `get_meeting_for_revisions`): as revisions.
 
 The world is built once for the module: the demo (`load_demo`), a staff user and
 an outsider (no memberships), a secretary who is not staff, and OPSG_56,
@@ -300,13 +302,17 @@ MATRIX = {
     "minutes:revision-detail": page(at(CIRCULATED, number=2), committee(200)),
     "minutes:revision-redline": page(at(CIRCULATED, a=1, b=2), committee(200)),
     "minutes:revision-redline-pdf": page(at(CIRCULATED, a=1, b=2), committee(200)),
-    # ---- History (minutes/views/history.py)
+    # ---- History (minutes/views/history.py, actions/views/history.py)
     "minutes:meeting-history": [
         *page(at(DRAFT), committee(200)),
         # The history shows draft wording: like revisions, not for readers.
         get(at(PUBLISHED), committee(200, reader=403)),
     ],
-    "minutes:action-history": page(at(DRAFT, action_id="action"), committee(200)),
+    "actions:action-history": [
+        *page(at(DRAFT, action_id="action"), committee(200)),
+        # It shows updates given at meetings whose minutes are still drafts: not for readers either.
+        get(at(PUBLISHED, action_id="published_action"), committee(200, reader=403)),
+    ],
     # ---- Action log (actions/views/log.py): Action.objects.visible_to; outsiders get an empty log
     "actions:action-log": page(at(), everyone(200)),
     "actions:action-log-chart": page(at(), everyone(200)),  # an outsider gets "no open actions"
@@ -489,6 +495,7 @@ def _build_world():
         "outstanding_item": outstanding_item.pk,
         "outstanding_action": Action.objects.outstanding_at(draft).order_by("reference").first().pk,
         "action": Action.objects.get(reference="OPSG 55/01").pk,
+        "published_action": Action.objects.get(reference="OPSG 43/08").pk,
         "attendance": Attendance.objects.filter(meeting=draft).first().pk,
         "decision": decision.pk,
         "footnote": footnote.pk,
