@@ -8,7 +8,10 @@ class ActionsConfig(AppConfig):
     def ready(self):
         from actions.audit import register_actions_history
         from actions.history import register_actions_history_links
+        from actions.in_minutes import add_actions_to_minutes
+        from minutes.selectors import register_minutes_part
 
         register_actions_history()
         register_actions_history_links()
-        from actions import signals  # noqa: F401  (connects the search document's upkeep)
+        register_minutes_part(add_actions_to_minutes)
+        from actions import signals  # noqa: F401  (the search document's upkeep, deleted items' actions)

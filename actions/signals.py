@@ -1,10 +1,12 @@
-"""Keep each action's search document (text, owners, updates) and target date in force in step."""
+"""Keep each action's search document (text, owners, updates) and target date in force in step;
+delete the actions raised on agenda items the secretary deletes."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from actions.models import Action, ActionUpdate, TargetDate
 from minutes.models import Organisation, Person
+from minutes.signals import items_deleting
 
 
 def _action_of(instance):
@@ -54,3 +56,9 @@ def owner_saved(sender, instance, raw=False, created=False, **kwargs):
         return
     for action in instance.actions.prefetch_related("owner_organisations", "owner_people"):
         action.refresh_search_document()
+
+
+@receiver(items_deleting)
+def items_deleted(sender, meeting_id, item_ids, **kwargs):
+    # Deleting an item deletes the actions raised on it; their references are never given again.
+    Action.objects.filter(meeting_id=meeting_id, item__in=item_ids).delete()

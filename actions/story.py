@@ -6,10 +6,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from actions.models import ActionProposal, ActionUpdate, TargetDate
-
-
-def display_name(user):
-    return user.get_full_name() or user.get_username()
+from minutes.models import display_name
 
 
 @dataclass

@@ -4,12 +4,15 @@ An editor starts from a token: a digest of the values it loaded (`edit_token`,
 the one recipe every editor uses). A save compares it with the values in the
 database inside a transaction that locks the row; if they differ, someone else
 saved first and `EditConflict` carries the part as it is now, so the editor can
-show both versions and keep what was typed.
+show both versions and keep what was typed. `edit_part` is that flow for every
+in-place editor of the drafting page: the views call it and answer.
 """
 
 import contextlib
 import hashlib
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 
@@ -84,3 +87,58 @@ class EditableMixin:
                 self.save(update_fields=[*concrete, *auto_now])
             if save_m2m is not None:
                 save_m2m()
+
+
+# ---- The one edit-with-conflict flow of the in-place editors ---------------------------
+
+INVALID = 422  # the form is shown again with its errors; nothing was saved
+CONFLICT = 409  # someone else saved (or deleted) the same part first; nothing was saved
+
+
+@dataclass
+class Edit:
+    """What became of an in-place edit: saved, or the form to show again and why.
+
+    `conflict` is the part as someone else saved it (the form is then rebased on it,
+    keeping what was typed); `deleted` says it was deleted meanwhile.
+    """
+
+    form: object
+    status: int = 200
+    conflict: object = None
+    deleted: bool = False
+    saved: bool = False
+    result: object = None
+
+
+def edit_part(request, form, save):
+    """Validate `form` on a POST and `save(form)`, which raises EditConflict when the part changed.
+
+    A GET gives the form as loaded. Invalid input, or a ValidationError from the
+    save: 422 with the errors on the form. A conflict: 409 with the form rebased
+    on the other version (`form.rebase(current)`), so that saving it again
+    deliberately replaces that version. Nothing is written unless `saved`.
+    """
+    if request.method != "POST":
+        return Edit(form)
+    if not form.is_valid():
+        return Edit(form, INVALID)
+    try:
+        result = save(form)
+    except EditConflict as error:
+        if error.current is None:
+            return Edit(form, CONFLICT, deleted=True)
+        return Edit(form.rebase(error.current), CONFLICT, conflict=error.current)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return Edit(form, INVALID)
+    return Edit(form, saved=True, result=result)
+
+
+def into_slot(request, response, slot):
+    """A refused in-place save goes back into the part's own slot (`slot`, an element id), not into
+    the block its form posts to; for htmx only, a plain post answers with a page of its own."""
+    if request.htmx and request.method == "POST":
+        response["HX-Retarget"] = f"#{slot}"
+        response["HX-Reswap"] = "innerHTML"
+    return response

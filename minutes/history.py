@@ -38,6 +38,7 @@ from minutes.models import (
     Meeting,
     MinutesTransition,
     Person,
+    display_name,
 )
 
 PER_PAGE = 50
@@ -152,9 +153,7 @@ class Entry:
 
 
 def _who(user):
-    if user is None:
-        return "The system"
-    return user.get_full_name() or user.get_username()
+    return "The system" if user is None else display_name(user)
 
 
 def _plain(value, name):

@@ -220,6 +220,11 @@ class Person(models.Model):
         return self.name
 
 
+def display_name(user):
+    """How the pages name a user: their full name, else their username."""
+    return user.get_full_name() or user.get_username()
+
+
 class MembershipQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user) if user.is_authenticated else self.none()

@@ -31,9 +31,10 @@ from actions.forms.owner import (
 )
 from actions.models import ActionProposal, ActionRefused
 from actions.references import SLUG_PATTERN
-from actions.story import display_name, fetch_story, story, target_steps
+from actions.story import fetch_story, story, target_steps
 from minutes.access import can_see_drafts, refuse_unless
-from minutes.views.parts import CONFLICT, INVALID
+from minutes.editing import CONFLICT, INVALID
+from minutes.models import display_name
 
 OWNERS_ONLY = "Only the action's owners may do this."
 

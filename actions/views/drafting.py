@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from actions.forms.drafting import ActionForm, MeetingUpdateForm
 from actions.models import Action
 from minutes.access import get_meeting_for
-from minutes.editing import EditConflict
+from minutes.drafting import ACTIONS, OUTSTANDING, item_block_context
+from minutes.editing import CONFLICT, INVALID, edit_part, into_slot
 from minutes.models import AgendaItem, ItemKind, Organisation, Person
-from minutes.views.drafting import drafting_context
-from minutes.views.parts import CONFLICT, INVALID, done, render_part
+from minutes.views.parts import done, render_part
 
 ACTIONS_BLOCK = "minutes/drafting/_item_actions.html"
 OUTSTANDING_BLOCK = "minutes/drafting/_item_outstanding.html"
@@ -47,15 +47,12 @@ def _action_for(request, reference, action_id):
     return meeting, action
 
 
-def _block_context(meeting, item_id, **extra):
-    """The page context with `item` as the drafting page shows it (numbered, its actions fetched)."""
-    context = drafting_context(meeting)
-    items = context["minutes"].all_items
-    item = next((item for item in items if item.pk == item_id), None)
-    if item is None:
+def _block_context(meeting, item_id, block, **extra):
+    """The item's actions (or Actions Outstanding) block alone, as the drafting page shows it."""
+    context = item_block_context(meeting, item_id, block, **extra)
+    if context is None:
         raise Http404("This item was deleted meanwhile.")
-    # The views answer with the block alone; its status region is only updated out of band.
-    return {**context, "item": item, "block_only": True, **extra}
+    return context
 
 
 def _item_showing(meeting, action):
@@ -73,7 +70,7 @@ def _actions_changed(request, meeting, item_id, announcement):
     if not request.htmx:
         messages.success(request, announcement)
         return done(request, meeting, anchor=f"item-{item_id}")
-    context = _block_context(meeting, item_id, announcement=announcement)
+    context = _block_context(meeting, item_id, ACTIONS, announcement=announcement)
     return done(request, meeting, anchor=f"item-{item_id}", template=ACTIONS_BLOCK, context=context)
 
 
@@ -101,7 +98,7 @@ def action_add(request, reference, item_id):
     return render_part(
         request,
         ACTIONS_BLOCK,
-        _block_context(meeting, item.pk, action_form=form, anchor=f"item-{item.pk}"),
+        _block_context(meeting, item.pk, ACTIONS, action_form=form, anchor=f"item-{item.pk}"),
         meeting=meeting,
         title=f"{meeting.reference}: add an action to item “{item.title}”",
         status=INVALID,
@@ -114,43 +111,29 @@ def action_edit(request, reference, action_id):
     meeting, action = _action_for(request, reference, action_id)
     item_id = _item_showing(meeting, action)
     form = _action_form(request.POST or None, instance=action, prefix=f"action-{action.pk}")
-    status, conflict = 200, None
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                form.save_checked(meeting=meeting, by=request.user)
-            except EditConflict as error:
-                if error.current is None:
-                    raise Http404("This action was deleted meanwhile.") from None
-                conflict, form, status = error.current, form.rebase(error.current), CONFLICT
-            except ValidationError as error:
-                form.add_error(None, error)
-                status = INVALID
-            else:
-                return _actions_changed(request, meeting, item_id, f"{action.reference} saved")
-        else:
-            status = INVALID
+    edit = edit_part(request, form, lambda form: form.save_checked(meeting=meeting, by=request.user))
+    if edit.saved:
+        return _actions_changed(request, meeting, item_id, f"{action.reference} saved")
+    if edit.deleted:
+        raise Http404("This action was deleted meanwhile.")
     response = render_part(
         request,
         "actions/drafting/_action_edit_form.html",
         {
-            "form": form,
+            "form": edit.form,
             "action": action,
             "item_id": item_id,
-            "conflict": conflict,
+            "conflict": edit.conflict,
             "anchor": f"item-{item_id}",
-            "organisations": form.organisations,
-            "people": form.people,
+            "organisations": edit.form.organisations,
+            "people": edit.form.people,
         },
         meeting=meeting,
         title=f"{meeting.reference}: edit action {action.reference}",
-        status=status,
+        status=edit.status,
     )
-    if request.htmx and request.method == "POST":
-        # The form posts to the item's whole actions block; a refused save goes back into its slot.
-        response["HX-Retarget"] = f"#action-slot-{action.pk}"
-        response["HX-Reswap"] = "innerHTML"
-    return response
+    # The form posts to the item's whole actions block.
+    return into_slot(request, response, f"action-slot-{action.pk}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -181,44 +164,47 @@ def outstanding_update(request, reference, item_id, action_id):
     item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting, kind=ItemKind.ACTIONS_OUTSTANDING)
     action = get_object_or_404(Action.objects.outstanding_at(meeting), pk=action_id)
     form = MeetingUpdateForm(request.POST, prefix=f"outstanding-{item.pk}-{action.pk}", meeting=meeting)
-    status, conflict = INVALID, None
-    if form.is_valid():
+
+    def save(form):
         data = form.cleaned_data
-        try:
-            action.record_meeting_update(
-                meeting=meeting,
-                text=data["text"],
-                status=data["status"],
-                revised_target_on=data["revised_target_on"],
-                by=request.user,
-                based_on=data["token"],
-            )
-        except EditConflict as error:
-            conflict, form, status = error.current, form.rebase(error.current), CONFLICT
-        else:
-            announcement = f"Update on {action.reference} saved"
-            if not request.htmx:
-                messages.success(request, announcement)
-                return done(request, meeting, anchor=f"outstanding-{item.pk}")
-            context = _block_context(meeting, item.pk, announcement=announcement)
-            return done(
-                request, meeting, anchor=f"outstanding-{item.pk}", template=OUTSTANDING_BLOCK, context=context
-            )
+        return action.record_meeting_update(
+            meeting=meeting,
+            text=data["text"],
+            status=data["status"],
+            revised_target_on=data["revised_target_on"],
+            by=request.user,
+            based_on=data["token"],
+        )
+
+    edit = edit_part(request, form, save)
+    if edit.saved:
+        announcement = f"Update on {action.reference} saved"
+        if not request.htmx:
+            messages.success(request, announcement)
+            return done(request, meeting, anchor=f"outstanding-{item.pk}")
+        context = _block_context(meeting, item.pk, OUTSTANDING, announcement=announcement)
+        return done(
+            request, meeting, anchor=f"outstanding-{item.pk}", template=OUTSTANDING_BLOCK, context=context
+        )
+    if edit.deleted:
+        # The update the form started from is no longer recorded: saving again records it anew.
+        edit.form = edit.form.rebase(None)
     return render_part(
         request,
         OUTSTANDING_BLOCK,
         _block_context(
             meeting,
             item.pk,
-            update_form=form,
+            OUTSTANDING,
+            update_form=edit.form,
             update_action_id=action.pk,
-            conflict=conflict,
-            update_conflict=status == CONFLICT,
+            conflict=edit.conflict,
+            update_conflict=edit.status == CONFLICT,
             anchor=f"outstanding-{item.pk}",
         ),
         meeting=meeting,
         title=f"{meeting.reference}: update on action {action.reference}",
-        status=status,
+        status=edit.status,
     )
 
 

@@ -17,9 +17,9 @@ from actions.calendar import calendar_feed_renew, user_calendar
 from actions.forms.links import OwnerLinkUpdateForm
 from actions.links import MAX_AGE, LinkRefused, absolute_url, link_update_record, read_owner_link_token
 from actions.models import ActionRefused, CalendarFeed
+from minutes.editing import INVALID
 
 REFUSED = 403
-INVALID = 422
 LATEST_UPDATES = 5
 
 

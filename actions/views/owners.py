@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import Action, ActionProposal, ActionUpdate
-from actions.story import display_name
 from minutes.access import committees_drafted_by, refuse_unless
+from minutes.models import display_name
 
 
 @require_safe

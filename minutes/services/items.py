@@ -5,6 +5,7 @@ from django.db import transaction
 
 from minutes.audit import update_with_history
 from minutes.models import AgendaItem, ItemKind
+from minutes.signals import items_deleting
 
 
 def _siblings(meeting, parent_id):
@@ -102,14 +103,14 @@ def item_reorder(*, meeting, layout):
 
 @transaction.atomic
 def item_delete(*, item):
-    """Delete an item with its sub-items, decisions, footnotes and the actions raised on them.
+    """Delete an item with its sub-items, decisions, footnotes and what other apps recorded on
+    them (the actions raised there: see minutes.signals.items_deleting).
 
     The references of deleted actions are never given again.
     """
-    from actions.models import Action
-
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
-    Action.objects.filter(item__in=[item.pk, *item.children.values_list("pk", flat=True)]).delete()
+    item_ids = [item.pk, *item.children.values_list("pk", flat=True)]
+    items_deleting.send(sender=AgendaItem, meeting_id=item.meeting_id, item_ids=item_ids)
     meeting_id, parent_id = item.meeting_id, item.parent_id
     item.delete()
     _renumber(_siblings(meeting_id, parent_id))

@@ -7,6 +7,7 @@ transitions lock too, so a comment never lands on minutes that were reopened or
 approved a moment before.
 """
 
+import datetime
 import logging
 import smtplib
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from minutes.models import (
     ReviewComment,
     ReviewVerdict,
     TransitionRefused,
+    display_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -36,10 +38,6 @@ COMMENT_MAX_LENGTH = 5000
 
 class ReviewClosed(TransitionRefused):
     """The revision is not (or no longer) out for review: nothing can be added to it."""
-
-
-def display_name(user):
-    return user.get_full_name() or user.get_username()
 
 
 def latest_revision(meeting):
@@ -292,3 +290,73 @@ def review_summary(revision):
                 )
             )
     return summary
+
+
+# ---- The review page: the snapshot's items with their threads ------------------------
+
+
+def as_date(value):
+    """A date of the snapshot (stored as ISO text) as a date, for the same formats as the page."""
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _author_line(comment, roles):
+    comment.author_name = display_name(comment.author)
+    role = roles.get(comment.author_id)
+    comment.author_role = (
+        Membership.Role(role).label if role else ("Staff" if comment.author.is_staff else "")
+    )
+    if comment.resolved_by_id:
+        comment.resolved_by_name = display_name(comment.resolved_by)
+
+
+def review_items(revision, comments, *, access, roles, comment_form=None):
+    """The snapshot's items, each with its comment threads (oldest first) and its forms.
+
+    `comment_form` is a refused comment or reply: it goes back, with its errors
+    and its text, under the item (or thread) it was written for.
+    """
+    threads, replies = {}, {}
+    for comment in comments:
+        _author_line(comment, roles)
+        comment.thread_replies = []
+        comment.can_resolve = access.can_resolve(comment)
+        comment.reply_form = None
+        if comment.parent_id is None:
+            threads.setdefault(comment.item_key, []).append(comment)
+        else:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    for item_threads in threads.values():
+        for thread in item_threads:
+            thread.thread_replies = replies.get(thread.pk, [])
+    failed_key = failed_parent = None
+    if comment_form is not None:
+        failed_key = comment_form.data.get("item_key")
+        failed_parent = comment_form.data.get("parent") or None
+    items = []
+    for entry in revision.snapshot.get("items", []):
+        item = dict(entry)
+        item["heading_level"] = 3 if entry.get("parent") else 2
+        item["action_lines"] = [line.partition(": ")[::2] for line in entry.get("actions", [])]
+        item["outstanding"] = [
+            {
+                **row,
+                **{
+                    name: as_date(row.get(name))
+                    for name in ("raised_on", "last_target_on", "revised_target_on")
+                },
+            }
+            for row in entry.get("outstanding", [])
+        ]
+        item["threads"] = threads.get(entry["key"], [])
+        item["open_count"] = sum(1 for thread in item["threads"] if thread.resolved_at is None)
+        item["comment_form"] = None
+        if failed_key == entry["key"]:
+            if failed_parent is None:
+                item["comment_form"] = comment_form
+            else:
+                for thread in item["threads"]:
+                    if str(thread.pk) == str(failed_parent):
+                        thread.reply_form = comment_form
+        items.append(item)
+    return items

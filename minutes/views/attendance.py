@@ -14,12 +14,12 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minutes.access import get_meeting_for
-from minutes.editing import EditConflict
+from minutes.drafting import attendance_block_context, drafting_context
+from minutes.editing import INVALID, edit_part, into_slot
 from minutes.forms.attendance import AttendanceAddForm, AttendanceEditForm
 from minutes.models import Attendance
 from minutes.services.attendance import attendance_add, attendance_change, attendance_remove, describe_listing
-from minutes.views.drafting import drafting_context
-from minutes.views.parts import CONFLICT, INVALID, draft_url, render_part
+from minutes.views.parts import draft_url, render_part
 
 SECTION = "minutes/drafting/_attendance.html"
 ADD_FORM = "minutes/drafting/attendance/_add_form.html"
@@ -27,23 +27,10 @@ EDIT_FORM = "minutes/drafting/attendance/_edit_form.html"
 ANCHOR = "attendance"
 
 
-def attendance_context(meeting, *, form=None, focus=""):
-    """The drafting page's context with the add form (bound after a refused add).
-
-    `focus` says what htmx focuses after the section is swapped in: "name" (to
-    add the next person) or "message" (the note of what just changed).
-    """
-    if form is None:
-        form = AttendanceAddForm(meeting=meeting)
-    if focus == "name":
-        form.fields["name"].widget.attrs["autofocus"] = True
-    return {**drafting_context(meeting), "attendance_form": form, "attendance_focus": focus}
-
-
 def _section(request, meeting, *, focus):
     """After a change: the section again for htmx, back to it on the draft page otherwise."""
     if request.htmx:
-        return render(request, SECTION, attendance_context(meeting, focus=focus))
+        return render(request, SECTION, attendance_block_context(meeting, focus=focus))
     return redirect(draft_url(meeting, ANCHOR))
 
 
@@ -62,7 +49,7 @@ def attendance_section(request, reference):
     """The section as it is now (the Cancel of an edit form loaded in place)."""
     meeting = get_meeting_for(request.user, reference, edit=True)
     if request.htmx:
-        return render(request, SECTION, attendance_context(meeting))
+        return render(request, SECTION, attendance_block_context(meeting))
     return redirect(draft_url(meeting, ANCHOR))
 
 
@@ -98,8 +85,10 @@ def attendance_add_view(request, reference):
             messages.success(request, f"{who} is added: {describe_listing(attendance)}.")
             return _section(request, meeting, focus="name")
     # The section (or the whole page) again, with what was typed and the errors in place.
-    template = SECTION if request.htmx else "minutes/meeting_draft.html"
-    return render(request, template, attendance_context(meeting, form=form), status=INVALID)
+    if request.htmx:
+        return render(request, SECTION, attendance_block_context(meeting, form=form), status=INVALID)
+    context = {**drafting_context(meeting), "attendance_form": form}
+    return render(request, "minutes/meeting_draft.html", context, status=INVALID)
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,44 +102,41 @@ def attendance_edit(request, reference, attendance_id):
         prefix=f"attendance-{attendance.pk}",
         committee_id=meeting.committee_id,
     )
-    status, conflict = 200, None
     if request.method == "GET":
         form.fields["seat_category"].widget.attrs["autofocus"] = True
-    elif form.is_valid():
+
+    def save(form):
         data = form.cleaned_data
-        try:
-            changed = attendance_change(
-                attendance=attendance,
-                seat_category=data["seat_category"],
-                status=data["status"],
-                role_note=data["role_note"],
-                based_on=data["token"],
-            )
-        except EditConflict as error:
-            if error.current is None:
-                raise Http404(f"{name} was taken off the list meanwhile.") from None
-            conflict, form, status = error.current, form.rebase(error.current), CONFLICT
-        except ValidationError as error:
-            form.add_error(None, error)
-            status = INVALID
-        else:
-            messages.success(request, f"{name} is now listed {describe_listing(changed)}.")
-            return _section(request, meeting, focus="message")
-    else:
-        status = INVALID
+        return attendance_change(
+            attendance=attendance,
+            seat_category=data["seat_category"],
+            status=data["status"],
+            role_note=data["role_note"],
+            based_on=data["token"],
+        )
+
+    edit = edit_part(request, form, save)
+    if edit.saved:
+        messages.success(request, f"{name} is now listed {describe_listing(edit.result)}.")
+        return _section(request, meeting, focus="message")
+    if edit.deleted:
+        raise Http404(f"{name} was taken off the list meanwhile.")
     response = render_part(
         request,
         EDIT_FORM,
-        {"form": form, "attendance": attendance, "name": name, "conflict": conflict, "anchor": ANCHOR},
+        {
+            "form": edit.form,
+            "attendance": attendance,
+            "name": name,
+            "conflict": edit.conflict,
+            "anchor": ANCHOR,
+        },
         meeting=meeting,
         title=f"{meeting.reference}: how {name} is listed",
-        status=status,
+        status=edit.status,
     )
-    if request.htmx and request.method == "POST":
-        # The form posts to the whole section; a refused save goes back into its slot.
-        response["HX-Retarget"] = f"#attendance-slot-{attendance.pk}"
-        response["HX-Reswap"] = "innerHTML"
-    return response
+    # The form posts to the whole section.
+    return into_slot(request, response, f"attendance-slot-{attendance.pk}")
 
 
 @require_POST

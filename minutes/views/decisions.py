@@ -7,12 +7,14 @@ and a plain form post with a redirect back to the item on the drafting page.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minutes.access import get_meeting_for
-from minutes.editing import EditConflict
+from minutes.drafting import DECISIONS, FOOTNOTES, item_block_context
+from minutes.editing import INVALID, edit_part, into_slot
 from minutes.forms.decisions import DecisionForm, FootnoteForm
 from minutes.models import AgendaItem, Decision, Footnote, ItemKind
 from minutes.services.decisions import (
@@ -21,30 +23,21 @@ from minutes.services.decisions import (
     decision_move,
     footnote_add,
     footnote_delete,
-    footnotes_check_anchors,
 )
 from minutes.services.meetings import minutes_awaiting_approval
-from minutes.views.drafting import drafting_context
-from minutes.views.parts import CONFLICT, INVALID, draft_url, render_part
+from minutes.views.parts import draft_url, render_part
 
 DECISIONS_BLOCK = "minutes/drafting/decisions/_decisions_block.html"
 FOOTNOTES_BLOCK = "minutes/drafting/decisions/_footnotes_block.html"
 
 
-def _item_context(meeting, item_id):
-    """The page context, narrowed to one item as the drafting page shows it."""
-    context = drafting_context(meeting)
-    items = context["minutes"].all_items
-    footnotes_check_anchors(items)
-    context["item"] = next(item for item in items if item.pk == item_id)
-    return context
-
-
 def _block(request, meeting, item_id, *, template, status=200, **extra):
     """The item's block for htmx, or for a plain request the block on a page of its own."""
-    context = {**_item_context(meeting, item_id), **extra}
+    what = DECISIONS if template == DECISIONS_BLOCK else FOOTNOTES
+    context = item_block_context(meeting, item_id, what, **extra)
+    if context is None:
+        raise Http404("This item was deleted meanwhile.")
     item = context["item"]
-    what = "decisions" if template == DECISIONS_BLOCK else "footnotes"
     return render_part(
         request,
         template,
@@ -91,31 +84,17 @@ def _ordinal(decision):
 
 
 def _edit(request, meeting, part, form, *, template, block, saved_notice, title, **context):
-    """The edit form of a decision or footnote (`part`), and what a save of it gives.
+    """The edit form of a decision or footnote (`part`), and what a save of it gives (edit_part).
 
-    A save checks that nobody changed the part since the form was drawn: when someone
-    did, the form comes back (409) with their version and what was typed kept (rebased
-    on theirs), or saying that the part was deleted meanwhile. `saved_notice()` words
-    the notice of a save; the form posts to the item's whole block, so a refused save
-    goes back into the part's slot.
+    A conflict shows their version with what was typed kept, or says that the part was
+    deleted meanwhile. `saved_notice()` words the notice of a save; the form posts to
+    the item's whole block, so a refused save goes back into the part's slot.
     """
-    status, conflict, deleted = 200, None, False
-    if request.method == "POST":
-        if not form.is_valid():
-            status = INVALID
-        else:
-            try:
-                form.save_checked()
-            except EditConflict as error:
-                status = CONFLICT
-                if error.current is None:
-                    deleted = True
-                else:
-                    conflict, form = error.current, form.rebase(error.current)
-            else:
-                return _changed(
-                    request, meeting, part.item_id, template=block, notice=saved_notice(), fresh_slot=part.pk
-                )
+    edit = edit_part(request, form, lambda form: form.save_checked())
+    if edit.saved:
+        return _changed(
+            request, meeting, part.item_id, template=block, notice=saved_notice(), fresh_slot=part.pk
+        )
     item = part.item
     item.meeting = meeting
     response = render_part(
@@ -123,20 +102,17 @@ def _edit(request, meeting, part, form, *, template, block, saved_notice, title,
         template,
         {
             **context,
-            "form": form,
+            "form": edit.form,
             "item": item,
-            "conflict": conflict,
-            "deleted": deleted,
+            "conflict": edit.conflict,
+            "deleted": edit.deleted,
             "anchor": f"item-{item.pk}",
         },
         meeting=meeting,
         title=title(item),
-        status=status,
+        status=edit.status,
     )
-    if request.htmx and request.method == "POST":
-        response["HX-Retarget"] = f"#{part._meta.model_name}-slot-{part.pk}"
-        response["HX-Reswap"] = "innerHTML"
-    return response
+    return into_slot(request, response, f"{part._meta.model_name}-slot-{part.pk}")
 
 
 # ---- Decisions -------------------------------------------------------------------

@@ -12,35 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minutes.access import committees_drafted_by, get_meeting_for
-from minutes.editing import EditConflict
+from minutes.drafting import drafting_context
+from minutes.editing import INVALID, edit_part, into_slot
 from minutes.forms import ItemAddForm, ItemForm, ItemTextForm, MeetingCreateForm, MeetingDetailsForm
-from minutes.forms.attendance import AttendanceAddForm
-from minutes.models import AgendaItem, Organisation, Person
-from minutes.selectors import meeting_minutes
-from minutes.services.decisions import footnotes_check_anchors
+from minutes.models import AgendaItem
 from minutes.services.items import item_add, item_delete, item_move, item_reorder
-from minutes.services.meetings import meeting_create, meeting_next_number, minutes_awaiting_approval
-from minutes.views.parts import CONFLICT, INVALID, done, draft_url, render_part
-
-
-def drafting_context(meeting):
-    """What the drafting page and its agenda partial show, with the tokens editors start from."""
-    minutes = meeting_minutes(meeting)
-    for item in minutes.all_items:
-        item.text_token = item.edit_token(ItemTextForm.token_fields)
-    footnotes_check_anchors(minutes.all_items)
-    return {
-        "meeting": meeting,
-        "minutes": minutes,
-        "add_form": ItemAddForm(),
-        "attendance_form": AttendanceAddForm(meeting=meeting),
-        # Choices the part editors offer, fetched once for the whole page.
-        "seat_categories": list(meeting.committee.seat_categories.all()),
-        "organisations": list(Organisation.objects.all()),
-        "people": list(Person.objects.select_related("organisation")),
-        "decision_verbs": meeting.committee.verbs,
-        "approvable_minutes": list(minutes_awaiting_approval(meeting)),
-    }
+from minutes.services.meetings import meeting_create, meeting_next_number
+from minutes.views.parts import done, draft_url, render_part
 
 
 def _item_for(request, reference, item_id):
@@ -98,26 +76,16 @@ def meeting_draft(request, reference):
 def meeting_details(request, reference):
     meeting = get_meeting_for(request.user, reference, edit=True)
     form = MeetingDetailsForm(request.POST or None, instance=meeting)
-    status, conflict = 200, None
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                form.save_checked()
-            except EditConflict as error:
-                conflict, form, status = error.current, form.rebase(error.current), CONFLICT
-            else:
-                return done(
-                    request, meeting, anchor="meeting-details", template="minutes/drafting/_details.html"
-                )
-        else:
-            status = INVALID
+    edit = edit_part(request, form, lambda form: form.save_checked())
+    if edit.saved:
+        return done(request, meeting, anchor="meeting-details", template="minutes/drafting/_details.html")
     return render_part(
         request,
         "minutes/drafting/_details_form.html",
-        {"form": form, "conflict": conflict, "anchor": "meeting-details"},
+        {"form": edit.form, "conflict": edit.conflict, "anchor": "meeting-details"},
         meeting=meeting,
         title=f"{meeting.reference}: meeting details",
-        status=status,
+        status=edit.status,
     )
 
 
@@ -164,32 +132,21 @@ def item_add_view(request, reference):
 def item_edit(request, reference, item_id):
     meeting, item = _item_for(request, reference, item_id)
     form = ItemForm(request.POST or None, instance=item, prefix=f"item-{item.pk}")
-    status, conflict = 200, None
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                form.save_checked()
-            except EditConflict as error:
-                if error.current is None:
-                    raise Http404("This item was deleted meanwhile.") from None
-                conflict, form, status = error.current, form.rebase(error.current), CONFLICT
-            else:
-                return _agenda(request, meeting, anchor=f"item-{item.pk}")
-        else:
-            status = INVALID
+    edit = edit_part(request, form, lambda form: form.save_checked())
+    if edit.saved:
+        return _agenda(request, meeting, anchor=f"item-{item.pk}")
+    if edit.deleted:
+        raise Http404("This item was deleted meanwhile.")
     response = render_part(
         request,
         "minutes/drafting/_item_form.html",
-        {"form": form, "item": item, "conflict": conflict, "anchor": f"item-{item.pk}"},
+        {"form": edit.form, "item": item, "conflict": edit.conflict, "anchor": f"item-{item.pk}"},
         meeting=meeting,
         title=f"{meeting.reference}: edit item “{item.title}”",
-        status=status,
+        status=edit.status,
     )
-    if request.htmx and request.method == "POST":
-        # The form posts to the whole agenda; a refused save goes back into its slot.
-        response["HX-Retarget"] = f"#item-slot-{item.pk}"
-        response["HX-Reswap"] = "innerHTML"
-    return response
+    # The form posts to the whole agenda.
+    return into_slot(request, response, f"item-slot-{item.pk}")
 
 
 @require_POST
@@ -198,31 +155,26 @@ def item_text(request, reference, item_id):
     """Save an item's minutes text: autosaved by the editor, or posted as a plain form."""
     meeting, item = _item_for(request, reference, item_id)
     form = ItemTextForm(request.POST, instance=item, prefix=f"text-{item.pk}")
-    status, conflict = INVALID, None
-    if form.is_valid():
-        try:
-            form.save_checked()
-        except EditConflict as error:
-            if error.current is None:
-                raise Http404("This item was deleted meanwhile.") from None
-            conflict, form, status = error.current, form.rebase(error.current), CONFLICT
-        else:
-            if request.htmx:
-                return JsonResponse(
-                    {
-                        "token": item.edit_token(ItemTextForm.token_fields),
-                        "saved_at": timezone.localtime().strftime("%H:%M:%S"),
-                    }
-                )
-            messages.success(request, f"The text of item “{item.title}” is saved.")
-            return redirect(draft_url(meeting, f"item-{item.pk}"))
+    edit = edit_part(request, form, lambda form: form.save_checked())
+    if edit.saved:
+        if request.htmx:
+            return JsonResponse(
+                {
+                    "token": item.edit_token(ItemTextForm.token_fields),
+                    "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+                }
+            )
+        messages.success(request, f"The text of item “{item.title}” is saved.")
+        return redirect(draft_url(meeting, f"item-{item.pk}"))
+    if edit.deleted:
+        raise Http404("This item was deleted meanwhile.")
     return render_part(
         request,
         "minutes/drafting/_item_text_problem.html",
-        {"form": form, "item": item, "conflict": conflict, "anchor": f"item-{item.pk}"},
+        {"form": edit.form, "item": item, "conflict": edit.conflict, "anchor": f"item-{item.pk}"},
         meeting=meeting,
         title=f"{meeting.reference}: text of item “{item.title}”",
-        status=status,
+        status=edit.status,
     )
 
 

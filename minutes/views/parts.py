@@ -7,9 +7,6 @@ JavaScript; htmx only swaps the part that changed in place.
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-INVALID = 422  # the form is shown again with its errors; nothing was saved
-CONFLICT = 409  # someone else saved the same part first; nothing was saved
-
 
 def draft_url(meeting, anchor=""):
     url = reverse("minutes:meeting-draft", args=[meeting.reference])

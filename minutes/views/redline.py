@@ -16,11 +16,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from minutes.access import get_meeting_for_revisions
+from minutes.editing import INVALID
 from minutes.forms.revisions import CompareForm
 from minutes.models import MinutesRevision
 from minutes.redline import redline
-
-INVALID = 422  # the compare form is shown again with its errors
 
 
 @require_safe

@@ -6,8 +6,6 @@ unpublished minutes, 404), then the review role (see `MeetingAccess`, else 403),
 then the state: posts to minutes that are not out for review get 409.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,20 +14,21 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from minutes.access import MeetingAccess, get_meeting_for
+from minutes.editing import CONFLICT, INVALID
 from minutes.forms.review import CommentForm, VerdictForm
 from minutes.models import Membership, ReviewComment, ReviewVerdict
 from minutes.services.review import (
     ReviewClosed,
+    as_date,
     comment_add,
     comment_reopen,
     comment_resolve,
-    display_name,
     is_under_review,
     latest_revision,
+    review_items,
     review_summary,
     verdict_record,
 )
-from minutes.views.parts import CONFLICT, INVALID
 
 
 def _review_url(meeting, anchor=""):
@@ -74,73 +73,6 @@ def _refused(request, meeting, message, *, text="", status=CONFLICT):
     )
 
 
-def _as_date(value):
-    """A date of the snapshot (stored as ISO text) as a date, for the same formats as the page."""
-    return datetime.date.fromisoformat(value) if value else None
-
-
-def _author_line(comment, roles):
-    comment.author_name = display_name(comment.author)
-    role = roles.get(comment.author_id)
-    comment.author_role = (
-        Membership.Role(role).label if role else ("Staff" if comment.author.is_staff else "")
-    )
-    if comment.resolved_by_id:
-        comment.resolved_by_name = display_name(comment.resolved_by)
-
-
-def review_items(revision, comments, *, access, roles, comment_form=None):
-    """The snapshot's items, each with its comment threads (oldest first) and its forms.
-
-    `comment_form` is a refused comment or reply: it goes back, with its errors
-    and its text, under the item (or thread) it was written for.
-    """
-    threads, replies = {}, {}
-    for comment in comments:
-        _author_line(comment, roles)
-        comment.thread_replies = []
-        comment.can_resolve = access.can_resolve(comment)
-        comment.reply_form = None
-        if comment.parent_id is None:
-            threads.setdefault(comment.item_key, []).append(comment)
-        else:
-            replies.setdefault(comment.parent_id, []).append(comment)
-    for item_threads in threads.values():
-        for thread in item_threads:
-            thread.thread_replies = replies.get(thread.pk, [])
-    failed_key = failed_parent = None
-    if comment_form is not None:
-        failed_key = comment_form.data.get("item_key")
-        failed_parent = comment_form.data.get("parent") or None
-    items = []
-    for entry in revision.snapshot.get("items", []):
-        item = dict(entry)
-        item["heading_level"] = 3 if entry.get("parent") else 2
-        item["action_lines"] = [line.partition(": ")[::2] for line in entry.get("actions", [])]
-        item["outstanding"] = [
-            {
-                **row,
-                **{
-                    name: _as_date(row.get(name))
-                    for name in ("raised_on", "last_target_on", "revised_target_on")
-                },
-            }
-            for row in entry.get("outstanding", [])
-        ]
-        item["threads"] = threads.get(entry["key"], [])
-        item["open_count"] = sum(1 for thread in item["threads"] if thread.resolved_at is None)
-        item["comment_form"] = None
-        if failed_key == entry["key"]:
-            if failed_parent is None:
-                item["comment_form"] = comment_form
-            else:
-                for thread in item["threads"]:
-                    if str(thread.pk) == str(failed_parent):
-                        thread.reply_form = comment_form
-        items.append(item)
-    return items
-
-
 def _render_review(request, meeting, access, *, status=200, comment_form=None, verdict_form=None):
     revision = latest_revision(meeting)
     is_open = is_under_review(meeting, revision)
@@ -158,7 +90,7 @@ def _render_review(request, meeting, access, *, status=200, comment_form=None, v
         context["items"] = review_items(
             revision, comments, access=access, roles=roles, comment_form=comment_form
         )
-        context["held_on"] = _as_date(revision.snapshot.get("held_on"))
+        context["held_on"] = as_date(revision.snapshot.get("held_on"))
         context["comment_count"] = len(comments)
         context["open_total"] = sum(item["open_count"] for item in context["items"])
         if comment_form is not None:

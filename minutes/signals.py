@@ -1,0 +1,8 @@
+"""Signals the minutes send, for what other apps keep beside them."""
+
+from django.dispatch import Signal
+
+# Sent by minutes.services.items.item_delete inside its transaction, before an item and its
+# sub-items are deleted, with `meeting_id` and `item_ids` (the item and its sub-items), so
+# that what was recorded on them (the actions raised there) goes with them.
+items_deleting = Signal()
