@@ -200,6 +200,7 @@ class ActionFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user, today=None, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self.user = user
         self.today = today or timezone.localdate()
         visible = self.queryset.order_by().values("pk")
         committees = (
@@ -269,7 +270,7 @@ class ActionFilter(django_filters.FilterSet):
         return int(value) if value else PAGE_SIZES[0]
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, user=self.user)
 
     def filter_status(self, queryset, name, value):
         if value == OUTSTANDING:

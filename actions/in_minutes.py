@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 
 from actions.models import Action, ActionUpdate, TargetDate
-from minutes.models import ItemKind
 
 
 @dataclass
@@ -62,9 +61,7 @@ def add_actions_to_minutes(minutes, *, only_item=None):
         last_top.item_actions = last_top.item_actions + loose
 
     outstanding_items = [
-        item
-        for item in minutes.all_items
-        if item.kind == ItemKind.ACTIONS_OUTSTANDING and only_item in (None, item.pk)
+        item for item in minutes.all_items if item.is_actions_outstanding and only_item in (None, item.pk)
     ]
     if only_item is not None and not outstanding_items:
         return

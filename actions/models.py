@@ -7,6 +7,8 @@ written), and leaves its trace in the history.
 """
 
 import datetime
+import functools
+import operator
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -78,31 +80,46 @@ class ActionQuerySet(models.QuerySet):
             condition |= Q(owner_organisations=person.organisation_id)
         return self.filter(condition).distinct()
 
-    def search(self, words):
+    def search(self, words, *, user=None):
         """Actions whose reference, text, owners or updates match `words`.
 
-        PostgreSQL: full-text search (English stemming, web-style query) on the
+        PostgreSQL: full-text search (English stemming, web-style query) on a
         GIN-indexed document; SQLite: every word must appear, case-insensitively.
+        For `user`, only what they may read is searched: in the committees where
+        they are a reader, not the updates given at meetings whose minutes are
+        unpublished (`published_search_document`); elsewhere (and for staff, or
+        with no user) everything (`search_document`).
         """
         words = (words or "").strip()
         if not words:
             return self
+        if user is None or user.is_staff:
+            documents = {"search_document": Q()}
+        else:
+            roles = Membership.objects.for_user(user)
+            documents = {
+                "search_document": Q(committee__in=roles.seeing_drafts().values("committee")),
+                "published_search_document": Q(committee__in=roles.readers().values("committee")),
+            }
+        queryset, conditions = self, []
+        for document, where in documents.items():
+            if connection.vendor == "postgresql":
+                from django.contrib.postgres.search import SearchQuery, SearchVector
+
+                vector = f"{document}_vector"
+                queryset = queryset.annotate(**{vector: SearchVector(document, config="english")})
+                matches = Q(**{vector: SearchQuery(words, config="english", search_type="websearch")})
+            else:
+                matches = Q()
+                for word in words.split():
+                    matches &= Q(**{f"{document}__icontains": _word_stem(word)})
+            conditions.append(where & matches)
         # A typed reference also finds its action by the (unique, indexed) reference
         # column; an equality, so that PostgreSQL combines both indexes.
         reference = typed_reference(words)
-        queryset = self
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
-
-            queryset = self.annotate(document=SearchVector("search_document", config="english"))
-            condition = Q(document=SearchQuery(words, config="english", search_type="websearch"))
-        else:
-            condition = Q()
-            for word in words.split():
-                condition &= Q(search_document__icontains=_word_stem(word))
         if reference:
-            condition |= Q(reference=reference)
-        return queryset.filter(condition)
+            conditions.append(Q(reference=reference))
+        return queryset.filter(functools.reduce(operator.or_, conditions))
 
     def open(self):
         """Actions not yet closed (open or proposed for closure)."""
@@ -211,8 +228,11 @@ class Action(EditableMixin, models.Model):
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Reference, text, owners and updates in one field, for the action log's search
-    # (full-text with a GIN index on PostgreSQL, a plain match on SQLite).
+    # (full-text with a GIN index on PostgreSQL, a plain match on SQLite)...
     search_document = models.TextField(blank=True, editable=False)
+    # ... and the same without the updates given at meetings whose minutes are not
+    # published, which readers may not see: what their search reads.
+    published_search_document = models.TextField(blank=True, editable=False)
     # The target date in force (the latest TargetDate step), kept by a signal so the
     # log filters, sorts and counts on a column, not a subquery per action.
     due_on = models.DateField("target date in force", null=True, blank=True, editable=False)
@@ -264,16 +284,24 @@ class Action(EditableMixin, models.Model):
     # ---- What the log searches and sorts by (kept by actions/signals.py) ----------------
 
     def refresh_search_document(self):
-        """Rebuild what the action log searches and sorts by: the search document
-        (reference, text, owners, updates) and the owner it sorts by."""
+        """Rebuild what the action log searches and sorts by: the search documents
+        (reference, text, owners, updates; for readers without the updates given at
+        meetings whose minutes are not published) and the owner it sorts by."""
         organisations = sorted(o.name for o in self.owner_organisations.all())
         people = sorted(p.name for p in self.owner_people.all())
-        updates = list(self.updates.values_list("text", flat=True))
-        document = "\n".join([self.reference, self.text, " ".join(organisations + people), *updates])
-        owner_sort = (organisations or people or [""])[0][:200]
-        if (document, owner_sort) != (self.search_document, self.owner_sort):
-            type(self).objects.filter(pk=self.pk).update(search_document=document, owner_sort=owner_sort)
-            self.search_document, self.owner_sort = document, owner_sort
+        updates = list(self.updates.values_list("text", "meeting__minutes_status"))
+        head = [self.reference, self.text, " ".join(organisations + people)]
+        stored = {
+            "search_document": "\n".join([*head, *(text for text, _ in updates)]),
+            "published_search_document": "\n".join(
+                [*head, *(text for text, status in updates if status in (None, Meeting.Status.PUBLISHED))]
+            ),
+            "owner_sort": (organisations or people or [""])[0][:200],
+        }
+        if any(getattr(self, name) != value for name, value in stored.items()):
+            type(self).objects.filter(pk=self.pk).update(**stored)
+            for name, value in stored.items():
+                setattr(self, name, value)
 
     def refresh_due_on(self):
         """Store the target date in force (the latest step of the history) in `due_on`."""

@@ -5,8 +5,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from actions.models import Action, ActionUpdate, TargetDate
-from minutes.models import Organisation, Person
-from minutes.signals import items_deleting
+from minutes.models import Meeting, Organisation, Person
+from minutes.signals import items_deleting, minutes_status_changed
 
 
 def _action_of(instance):
@@ -62,3 +62,15 @@ def owner_saved(sender, instance, raw=False, created=False, **kwargs):
 def items_deleted(sender, meeting_id, item_ids, **kwargs):
     # Deleting an item deletes the actions raised on it; their references are never given again.
     Action.objects.filter(meeting_id=meeting_id, item__in=item_ids).delete()
+
+
+@receiver(minutes_status_changed)
+def minutes_published_or_reopened(sender, meeting, from_status, to_status, **kwargs):
+    # Updates given at a meeting become searchable by readers once its minutes are published
+    # (and stop being so while an amendment is drafted).
+    published = Meeting.Status.PUBLISHED
+    if published not in (from_status, to_status):
+        return
+    actions = Action.objects.filter(pk__in=ActionUpdate.objects.filter(meeting=meeting).values("action"))
+    for action in actions.prefetch_related("owner_organisations", "owner_people"):
+        action.refresh_search_document()

@@ -8,7 +8,7 @@ meeting is.
 
 from minutes.forms import ItemAddForm, ItemTextForm
 from minutes.forms.attendance import AttendanceAddForm
-from minutes.models import ItemKind, Organisation, Person
+from minutes.models import Organisation, Person
 from minutes.selectors import MeetingMinutes, meeting_attendance, meeting_minutes
 from minutes.services.decisions import footnotes_check_anchors
 from minutes.services.meetings import minutes_awaiting_approval
@@ -61,7 +61,7 @@ def item_block_context(meeting, item_id, block, **extra):
     if block == ACTIONS:
         context.update(_owner_choices())
     elif block == DECISIONS:
-        approvable = minutes_awaiting_approval(meeting) if item.kind == ItemKind.PREVIOUS_MINUTES else []
+        approvable = minutes_awaiting_approval(meeting) if item.is_previous_minutes else []
         context["approvable_minutes"] = list(approvable)
     elif block == FOOTNOTES:
         footnotes_check_anchors([item])

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from minutes.editing import EditableMixin
 from minutes.sanitize import clean_minutes_html
+from minutes.signals import minutes_status_changed
 
 DEFAULT_DECISION_VERBS = "AGREED\nNOTED\nAPPROVED\nCONSIDERED\nREQUESTED"
 
@@ -408,6 +409,9 @@ class Meeting(EditableMixin, models.Model):
                 meeting=self, from_status=current.minutes_status, to_status=to, by=by, note=note
             )
             self.minutes_status = to
+            minutes_status_changed.send(
+                sender=Meeting, meeting=self, from_status=current.minutes_status, to_status=to
+            )
             return current.minutes_status
 
     def circulate(self, *, by, note=""):
@@ -538,6 +542,16 @@ class AgendaItem(FrozenWhenPublished, EditableMixin, models.Model):
     def prepare_for_save(self):
         self.minutes_text = clean_minutes_html(self.minutes_text)
         self.title = self.title.strip()
+
+    @property
+    def is_actions_outstanding(self):
+        """The item under which the Actions Outstanding table prints."""
+        return self.kind == ItemKind.ACTIONS_OUTSTANDING
+
+    @property
+    def is_previous_minutes(self):
+        """The item whose decisions may approve earlier minutes."""
+        return self.kind == ItemKind.PREVIOUS_MINUTES
 
     def clean(self):
         if self.parent_id:

@@ -4,7 +4,7 @@ import hashlib
 
 from django.db.models import Max
 
-from minutes.models import ItemKind, MinutesRevision, PublishedMinutes
+from minutes.models import MinutesRevision, PublishedMinutes
 from minutes.sanitize import paragraphs
 from minutes.selectors import meeting_minutes
 
@@ -41,7 +41,7 @@ def snapshot_of(meeting):
                     "update": " ".join(update.text for update in row.updates),
                     "status": row.status_label,
                 }
-                for row in (item.outstanding if item.kind == ItemKind.ACTIONS_OUTSTANDING else [])
+                for row in (item.outstanding if item.is_actions_outstanding else [])
             ],
         }
         items.append(entry)

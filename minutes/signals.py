@@ -6,3 +6,8 @@ from django.dispatch import Signal
 # sub-items are deleted, with `meeting_id` and `item_ids` (the item and its sub-items), so
 # that what was recorded on them (the actions raised there) goes with them.
 items_deleting = Signal()
+
+# Sent by Meeting's life-cycle transitions, inside their transaction, once the minutes of
+# `meeting` moved `from_status` -> `to_status`: what depends on whether they are published
+# (what readers may search) is brought up to date.
+minutes_status_changed = Signal()

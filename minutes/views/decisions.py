@@ -16,7 +16,7 @@ from minutes.access import get_meeting_for
 from minutes.drafting import DECISIONS, FOOTNOTES, item_block_context
 from minutes.editing import INVALID, edit_part, into_slot
 from minutes.forms.decisions import DecisionForm, FootnoteForm
-from minutes.models import AgendaItem, Decision, Footnote, ItemKind
+from minutes.models import AgendaItem, Decision, Footnote
 from minutes.services.decisions import (
     decision_add,
     decision_delete,
@@ -123,7 +123,7 @@ def _edit(request, meeting, part, form, *, template, block, saved_notice, title,
 def decision_add_view(request, reference, item_id):
     meeting = get_meeting_for(request.user, reference, edit=True)
     item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
-    approvable = minutes_awaiting_approval(meeting) if item.kind == ItemKind.PREVIOUS_MINUTES else None
+    approvable = minutes_awaiting_approval(meeting) if item.is_previous_minutes else None
     form = _decision_form(meeting, request.POST, approvable=approvable, auto_id=f"add-decision-{item.pk}-%s")
     if form.is_valid():
         try:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actions.models import Action, ActionUpdate, TargetDate
+from actions.references import format_reference
 from minutes.models import Committee, Meeting, Organisation, Person, SeatCategory
 
 COMMITTEES = [
@@ -125,7 +126,7 @@ class Command(BaseCommand):
                             committee_id=meeting.committee_id,
                             meeting=meeting,
                             sequence=sequence,
-                            reference=f"{meeting.committee.code} {meeting.number}/{sequence:02d}",
+                            reference=format_reference(meeting.committee.code, meeting.number, sequence),
                             text=text,
                             raised_on=meeting.held_on,
                             status=Action.Status.CLOSED
@@ -165,11 +166,15 @@ class Command(BaseCommand):
                             status_after=action.status if n == len(texts) else "open",
                         )
                     )
+                # Every update is given between meetings: readers may search all of it.
                 action.search_document = "\n".join([action.reference, action.text, " ".join(names), *texts])
+                action.published_search_document = action.search_document
                 action.owner_sort = organisation.name  # an organisation always owns a generated action
             Action.owner_organisations.through.objects.bulk_create(owners_org, batch_size=batch)
             Action.owner_people.through.objects.bulk_create(owners_person, batch_size=batch)
             TargetDate.objects.bulk_create(targets, batch_size=batch)
             ActionUpdate.objects.bulk_create(updates, batch_size=batch)
-            Action.objects.bulk_update(created, ["search_document", "owner_sort"], batch_size=batch)
+            Action.objects.bulk_update(
+                created, ["search_document", "published_search_document", "owner_sort"], batch_size=batch
+            )
             self.stdout.write(f"{made:,} actions")
