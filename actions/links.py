@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.urls import reverse
 
-from actions.models import Action, ActionProposal, ActionUpdate
+from actions.models import Action, ActionUpdate
 from minutes.models import Organisation, Person
 
 SALT = "actions.owner-link"
@@ -125,21 +124,3 @@ def read_owner_link_token(token, *, slug=None, now=None):
             "ask the committee secretary if this is a mistake."
         )
     return OwnerLink(action=action, owner=owner, email=email)
-
-
-def link_update_record(*, link, text, propose_closure=False):
-    """Record an update given through an owner link, attributed to the owner and the address used.
-
-    Through the action's own methods, as an update posted by an account would be:
-    proposing closure leaves a pending closure proposal (unless one is already
-    waiting) and marks the action "proposed closed". A closed action takes
-    nothing (ActionRefused).
-    """
-    with transaction.atomic():
-        action = link.action
-        pending = action.proposals.filter(
-            kind=ActionProposal.Kind.CLOSURE, status=ActionProposal.Status.PENDING
-        )
-        if propose_closure and not pending.exists():
-            action.propose_closure(by=None, note=text, by_name=link.author_name)
-        return action.record_update(by=None, text=text, author_name=link.author_name)

@@ -442,7 +442,9 @@ class Action(EditableMixin, models.Model):
                 raise ValidationError(
                     f"An update cannot be dated before the action was raised ({current.raised_on:%d/%m/%Y})."
                 )
-            return current.updates.create(
+            return _recorded(
+                ActionUpdate(action=current),
+                by,
                 text=text,
                 given_on=given_on,
                 status_after=current.status,
@@ -511,7 +513,7 @@ class Action(EditableMixin, models.Model):
             if pending.status != ActionProposal.Status.PENDING:
                 when = f" on {timezone.localtime(pending.decided_at):%d/%m/%Y}" if pending.decided_at else ""
                 raise ActionRefused(
-                    f"This {pending.get_kind_display().lower()} proposal was already "
+                    f"This {pending.get_kind_display().lower()} proposal on {current.reference} was already "
                     f"{pending.get_status_display().lower()}{when}: nothing was changed."
                 )
             if accept:
@@ -543,8 +545,13 @@ class Action(EditableMixin, models.Model):
 
     def _close(self, current, *, on, by, text):
         self._move(current, "close", self.Status.CLOSED, on=on)
-        update = current.updates.create(
-            text=text, given_on=on, status_after=self.Status.CLOSED, author=_user_or_none(by)
+        update = _recorded(
+            ActionUpdate(action=current),
+            by,
+            text=text,
+            given_on=on,
+            status_after=self.Status.CLOSED,
+            author=_user_or_none(by),
         )
         current._settle_proposals(by=by, note="The action was closed.")
         return update
@@ -557,7 +564,9 @@ class Action(EditableMixin, models.Model):
         with transaction.atomic():
             current = self._locked(by)
             self._move(current, "reopen", self.Status.OPEN)
-            update = current.updates.create(
+            update = _recorded(
+                ActionUpdate(action=current),
+                by,
                 text=text,
                 given_on=on or timezone.localdate(),
                 status_after=self.Status.OPEN,
@@ -576,7 +585,9 @@ class Action(EditableMixin, models.Model):
     def _revise_target_date(self, target_on, *, by=None, meeting=None):
         if target_on == self.current_target_on and meeting is None:
             return None
-        return self.target_dates.create(target_on=target_on, meeting=meeting, recorded_by=_user_or_none(by))
+        return _recorded(
+            TargetDate(action=self), by, target_on=target_on, meeting=meeting, recorded_by=_user_or_none(by)
+        )
 
     def _settle_proposals(self, *, by, note):
         """Once the action is closed: a pending closure proposal is accepted, any other declined."""
@@ -645,16 +656,18 @@ class Action(EditableMixin, models.Model):
             update.text = text.strip()
             update.status_after = status
             update.author = _user_or_none(by)
-            update.save()
+            _recorded(update, by)
 
             agreed = list(current.target_dates.filter(meeting=meeting))
             if revised_target_on is None:
                 for entry in agreed:
+                    entry._history_user = _user_or_none(by)
                     entry.delete()
             elif agreed:
                 entry = agreed[-1]
                 if entry.target_on != revised_target_on:
                     entry.target_on, entry.recorded_by = revised_target_on, _user_or_none(by)
+                    entry._history_user = _user_or_none(by)
                     entry.save(update_fields=["target_on", "recorded_by"])
             else:
                 current._revise_target_date(revised_target_on, by=by, meeting=meeting)
@@ -672,6 +685,17 @@ class Action(EditableMixin, models.Model):
 
 def _user_or_none(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _recorded(row, by, **values):
+    """Save `row` (an update or a target-date step) with `values`; its history row names `by`
+    (the request's user is taken where there is a request, commands and tests name it)."""
+    for name, value in values.items():
+        setattr(row, name, value)
+    if _user_or_none(by) is not None:
+        row._history_user = by
+    row.save()
+    return row
 
 
 class TargetDate(models.Model):

@@ -499,7 +499,8 @@ def _fill_with_corpus(w):
     """
     from actions.forms.drafting import ActionForm
     from actions.forms.owner import UpdateForm
-    from actions.links import link_update_record, read_owner_link_token
+    from actions.links import read_owner_link_token
+    from actions.services.owner_links import link_update_record
     from minutes.forms import ItemAddForm
     from minutes.forms.attendance import AttendanceAddForm
     from minutes.sanitize import paragraphs

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.calendar import calendar_feed_renew, user_calendar
 from actions.forms.links import OwnerLinkUpdateForm
-from actions.links import MAX_AGE, LinkRefused, absolute_url, link_update_record, read_owner_link_token
+from actions.links import MAX_AGE, LinkRefused, absolute_url, read_owner_link_token
 from actions.models import ActionRefused, CalendarFeed
+from actions.services.owner_links import link_update_record
 from minutes.editing import INVALID
 
 REFUSED = 403

@@ -11,12 +11,12 @@ from django.utils import timezone
 from actions.links import (
     MAX_AGE,
     LinkRefused,
-    link_update_record,
     owner_link_token,
     owner_link_url,
     read_owner_link_token,
 )
 from actions.models import Action, ActionProposal, ActionRefused, ActionUpdate
+from actions.services.owner_links import link_update_record
 from tests.factories import make_meeting, make_organisation, make_person, raise_action
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.db import close_old_connections, connection
 
 from actions.links import read_owner_link_token
 from actions.models import Action, ReminderSent
-from actions.reminders import actions_to_remind, recipients_of, send_action_reminders
+from actions.services.reminders import actions_to_remind, recipients_of, send_action_reminders
 from minutes.models import Membership
 from tests.factories import make_meeting, make_organisation, make_person, make_user, raise_action
 
@@ -171,12 +171,12 @@ def test_a_reminder_recorded_by_another_run_is_not_sent_again(world):
 
 @pytest.mark.django_db
 def test_a_failed_send_is_not_recorded_and_is_tried_again(world, monkeypatch):
-    import actions.reminders
+    import actions.services.reminders
 
     def fail(*args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(actions.reminders, "send_mail", fail)
+    monkeypatch.setattr(actions.services.reminders, "send_mail", fail)
     with pytest.raises(ConnectionRefusedError):
         send_action_reminders(today=TODAY)
     assert not ReminderSent.objects.exists()

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from actions.reminders import send_action_reminders
+from actions.services.reminders import send_action_reminders
 
 
 class Command(BaseCommand):
