@@ -28,10 +28,11 @@ def calendar_feed_renew(*, user):
 
 
 def feed_meetings(user):
-    """Meetings of the committees the user has a role on (a date is public: readers see every
-    meeting's date, as the committee announces them)."""
+    """Meetings of the committees the user has a role on, as far as they may open them
+    (Meeting.objects.visible_to: a reader's feed holds published minutes only)."""
     return (
-        Meeting.objects.filter(committee__memberships__user=user)
+        Meeting.objects.visible_to(user)
+        .filter(committee__memberships__user=user)
         .select_related("committee")
         .order_by("held_on", "pk")
     )

@@ -420,9 +420,14 @@ class Action(EditableMixin, models.Model):
             else:
                 state = f"is {current.get_status_display().lower()}"
             raise ActionRefused(f"{current.reference} {state}: it cannot {words}. Nothing was saved.")
-        current.status = to
-        current.closed_on = on if to == self.Status.CLOSED else None
-        current.save(update_fields=["status", "closed_on"])
+        self._write_status(current, to, on=on)
+
+    def _write_status(self, current, to, *, on=None):
+        """The one place an action's status is written: closed on the day `on`, else no closure date."""
+        closed_on = on if to == self.Status.CLOSED else None
+        if (current.status, current.closed_on) != (to, closed_on):
+            current.status, current.closed_on = to, closed_on
+            current.save(update_fields=["status", "closed_on"])
 
     def record_update(self, *, text, by=None, given_on=None, author_name=""):
         """Record a progress update given between meetings; the status is unchanged.
@@ -672,11 +677,8 @@ class Action(EditableMixin, models.Model):
             else:
                 current._revise_target_date(revised_target_on, by=by, meeting=meeting)
 
-            # What the meeting recorded is the status: whatever it was before.
-            closed_on = meeting.held_on if status == self.Status.CLOSED else None
-            if (current.status, current.closed_on) != (status, closed_on):
-                current.status, current.closed_on = status, closed_on
-                current.save(update_fields=["status", "closed_on"])
+            # What the meeting recorded is the status, whatever it was before: closed on its date.
+            self._write_status(current, status, on=meeting.held_on)
             if status == self.Status.CLOSED:
                 current._settle_proposals(by=by, note=f"Closed at {meeting.reference}.")
             self._refresh_from(current)
