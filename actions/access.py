@@ -13,22 +13,38 @@ from django.http import Http404
 from django.utils import timezone
 
 from actions.models import Action
-from actions.references import reference_from_slug
+from actions.references import reference_from_old_slug
 from minutes.access import is_secretary
 
 
-def get_action_for(user, slug):
-    """The action `slug` ("OPSG-55-01") names, if the user may see it; 404 otherwise."""
-    reference = reference_from_slug(slug)
+def get_action_for(user, code, slug):
+    """The action of committee `code` whose page `slug` names ("OPSG-55-01"), if the user may see it;
+    404 otherwise."""
     action = (
-        None
-        if reference is None
-        else Action.objects.visible_to(user)
+        Action.objects.visible_to(user)
         .with_overdue(timezone.localdate())
         .select_related("committee", "meeting__committee", "item")
-        .filter(reference=reference)
+        .filter(committee__code=code, slug=slug)
         .first()
     )
+    if action is None:
+        raise Http404("No such action.")
+    return action
+
+
+def get_action_by_old_address(user, old_slug):
+    """The action an action page's address before committees had conventions named ("OPSG-55-01"),
+    if the user may see it; 404 otherwise."""
+    found = reference_from_old_slug(old_slug)
+    action = None
+    if found is not None:
+        code, reference = found
+        action = (
+            Action.objects.visible_to(user)
+            .select_related("committee")
+            .filter(committee__code=code, reference=reference)
+            .first()
+        )
     if action is None:
         raise Http404("No such action.")
     return action

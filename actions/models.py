@@ -18,9 +18,10 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.references import format_reference, reference_slug, typed_reference
+from actions.references import typed_reference
+from minutes.conventions import PER_COMMITTEE, format_reference, reference_slug
 from minutes.editing import EditableMixin, EditConflict, edit_token
-from minutes.models import AgendaItem, Meeting, Membership, Organisation, Person
+from minutes.models import AgendaItem, Committee, Meeting, Membership, Organisation, Person
 
 UPDATE_MAX_LENGTH = 5000
 # What an action edit form changes, and so what its edit token covers.
@@ -163,24 +164,29 @@ class ActionQuerySet(models.QuerySet):
         sequence=None,
         by=None,
     ):
-        """Create an action with the meeting's next reference, e.g. OPSG 55/01.
+        """Create an action with the next reference in the committee's convention, e.g. OPSG 55/01.
 
-        The counter lives on the meeting row and is incremented with an UPDATE, which
-        locks the row until commit: two actions raised at once get different
-        numbers, and a deleted action's number is never given again. `sequence` is
-        for recording historic actions whose number is already known.
+        Its number comes from a counter on the meeting (numbering per meeting) or on the
+        committee (numbering per committee, continuing), incremented with an UPDATE that
+        locks the row until commit: two actions raised at once get different numbers,
+        and a deleted action's number is never given again. `sequence` is for recording
+        historic actions whose number is already known.
         """
         if item is not None and item.meeting_id != meeting.pk:
             raise ValidationError("The item belongs to another meeting.")
         with transaction.atomic():
-            counter = Meeting.objects.filter(pk=meeting.pk)
-            if sequence is None:
-                counter.update(last_action_sequence=F("last_action_sequence") + 1)
-                sequence = counter.values_list("last_action_sequence", flat=True).get()
+            committee = Committee.objects.filter(pk=meeting.committee_id)
+            if committee.values_list("action_numbering", flat=True).get() == PER_COMMITTEE:
+                counter, field = committee, "last_action_number"
             else:
-                counter.update(last_action_sequence=Greatest(F("last_action_sequence"), sequence))
-            meeting.last_action_sequence = counter.values_list("last_action_sequence", flat=True).get()
-            reference = format_reference(meeting.committee.code, meeting.number, sequence)
+                counter, field = Meeting.objects.filter(pk=meeting.pk), "last_action_sequence"
+            if sequence is None:
+                counter.update(**{field: F(field) + 1})
+                sequence = counter.values_list(field, flat=True).get()
+            else:
+                counter.update(**{field: Greatest(F(field), sequence)})
+            code, pattern = committee.values_list("code", "action_reference").get()
+            reference = format_reference(pattern, code=code, meeting=meeting.number, n=sequence)
             try:
                 with transaction.atomic():
                     action = self.create(
@@ -189,11 +195,15 @@ class ActionQuerySet(models.QuerySet):
                         item=item,
                         sequence=sequence,
                         reference=reference,
+                        slug=reference_slug(reference),
                         text=text,
                         raised_on=raised_on or meeting.held_on,
                     )
             except IntegrityError as error:
-                raise ValidationError(f"{reference} is already used.") from error
+                raise ValidationError(
+                    f"{reference} is already used by another action of the committee: "
+                    "check its action reference pattern."
+                ) from error
             action.set_owners(owners)
             if target_on is not None:
                 action.target_dates.create(target_on=target_on, meeting=meeting, recorded_by=by)
@@ -219,7 +229,10 @@ class Action(EditableMixin, models.Model):
         AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
     sequence = models.PositiveIntegerField(editable=False)
-    reference = models.CharField(max_length=40, unique=True, editable=False)
+    # As the committee's pattern gave it (unique within the committee), and as its page's URL
+    # names it ("OPSG 55/01" -> "OPSG-55-01").
+    reference = models.CharField(max_length=40, editable=False)
+    slug = models.CharField(max_length=40, editable=False)
     text = models.TextField()
     owner_organisations = models.ManyToManyField(Organisation, blank=True, related_name="actions")
     owner_people = models.ManyToManyField(Person, blank=True, related_name="actions")
@@ -251,9 +264,13 @@ class Action(EditableMixin, models.Model):
             # The log's default order (outstanding first, by target date) read off an index.
             models.Index(closed_last(), F("due_on"), name="action_closed_last_due"),
             models.Index(fields=["owner_sort"], name="action_owner_sort"),
+            # A typed reference is looked up by equality, in any committee.
+            models.Index(fields=["reference"], name="action_reference"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "sequence"], name="unique_action_sequence"),
+            models.UniqueConstraint(fields=["committee", "reference"], name="unique_action_reference"),
+            models.UniqueConstraint(fields=["committee", "slug"], name="unique_action_slug"),
             models.CheckConstraint(
                 condition=Q(status__in=["open", "proposed_closed", "closed"]), name="action_status_valid"
             ),
@@ -268,18 +285,13 @@ class Action(EditableMixin, models.Model):
         return self.reference
 
     def get_absolute_url(self):
-        return reverse("actions:action-detail", args=[self.slug])
+        return reverse("actions:action-detail", args=[self.committee.code, self.slug])
 
     def clean(self):
         if self.status == self.Status.CLOSED and not self.closed_on:
             raise ValidationError({"closed_on": "Give the date the action was closed."})
         if self.status != self.Status.CLOSED and self.closed_on:
             raise ValidationError({"closed_on": "Only a closed action has a closure date: clear it."})
-
-    @property
-    def slug(self):
-        """The reference as the action page's URL names it: "OPSG-55-01"."""
-        return reference_slug(self.reference)
 
     # ---- What the log searches and sorts by (kept by actions/signals.py) ----------------
 

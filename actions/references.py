@@ -1,37 +1,37 @@
-"""Action references ("OPSG 55/01") and their form in URLs ("OPSG-55-01"), written and read in one place."""
+"""Action references as people type them, and the action pages' addresses before committees had
+conventions of their own.
+
+A committee's references are written by its pattern (minutes.conventions, Committee.
+action_reference_for); these read them back.
+"""
 
 import re
 
-# A reference as a person types it: "OPSG 55/1", "opsg55/01", "OPSG_55 / 1".
+from minutes.conventions import DEFAULT_REFERENCE, format_reference
+
+# A reference of the default convention as a person types it: "OPSG 55/1", "opsg55/01", "OPSG_55 / 1".
 TYPED = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]*?)[\s_-]*(\d+)\s*/\s*(\d+)\s*$")
-# The URL form: committee code, meeting number and sequence joined by hyphens.
-SLUG = re.compile(r"^([A-Za-z0-9]+)-([0-9]+)-([0-9]+)$")
-SLUG_PATTERN = r"(?P<slug>[A-Za-z0-9]+-[0-9]+-[0-9]+)"
-
-
-def format_reference(code, meeting_number, sequence):
-    """The reference of the `sequence`-th action raised at meeting `meeting_number`: "OPSG 55/01"."""
-    return f"{code} {int(meeting_number)}/{int(sequence):02d}"
+# An action page's address before it named the committee: "/actions/OPSG-55-01/".
+OLD_SLUG = re.compile(r"^([A-Za-z0-9]+)-([0-9]+)-([0-9]+)$")
+OLD_SLUG_PATTERN = r"(?P<old_slug>[A-Za-z0-9]+-[0-9]+-[0-9]+)"
+# An action page's address: the committee's code, then the reference as a URL part.
+CODE_PATTERN = r"(?P<code>[A-Za-z0-9]+)"
+SLUG_PATTERN = r"(?P<slug>[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)"
 
 
 def typed_reference(words):
-    """The reference `words` stands for ("opsg 55/1" -> "OPSG 55/01"), or None."""
+    """The default-convention reference `words` stands for ("opsg 55/1" -> "OPSG 55/01"), or None."""
     match = TYPED.match(words)
     if match is None:
         return None
     code, number, sequence = match.groups()
-    return format_reference(code.upper(), number, sequence)
+    return format_reference(DEFAULT_REFERENCE, code=code.upper(), meeting=number, n=sequence)
 
 
-def reference_slug(reference):
-    """The reference as a URL part: "OPSG 55/01" -> "OPSG-55-01"."""
-    return reference.replace(" ", "-").replace("/", "-")
-
-
-def reference_from_slug(slug):
-    """The reference a URL part names ("OPSG-55-01" -> "OPSG 55/01"), or None."""
-    match = SLUG.match(slug)
+def reference_from_old_slug(slug):
+    """(committee code, reference) an old action page address named ("OPSG-55-01"), or None."""
+    match = OLD_SLUG.match(slug)
     if match is None:
         return None
     code, number, sequence = match.groups()
-    return format_reference(code, number, sequence)
+    return code, format_reference(DEFAULT_REFERENCE, code=code, meeting=number, n=sequence)

@@ -8,6 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Q
 
+from minutes.conventions import (
+    DEFAULT_REFERENCE,
+    PER_COMMITTEE,
+    PER_MEETING,
+    format_reference,
+    reference_pattern_problem,
+)
 from minutes.editing import EditableMixin
 from minutes.sanitize import clean_minutes_html
 from minutes.signals import minutes_status_changed
@@ -133,6 +140,25 @@ class Committee(models.Model):
         default=DEFAULT_DECISION_VERBS,
         help_text="The verbs decisions may use, one per line, in the order offered.",
     )
+    action_reference = models.CharField(
+        "action reference pattern",
+        max_length=60,
+        default=DEFAULT_REFERENCE,
+        help_text="How action references read: {code} the committee's code, {meeting} the meeting's "
+        "number, {n} the action's number, zero-padded as in {n:02}. E.g. {code} {meeting}/{n:02} "
+        "(OPSG 55/01), Action {n:03} (Action 004), {n:04} (0606).",
+    )
+    action_numbering = models.CharField(
+        max_length=20,
+        choices=[
+            (PER_MEETING, "Per meeting: 1, 2, … at each meeting"),
+            (PER_COMMITTEE, "Per committee: continuing from meeting to meeting"),
+        ],
+        default=PER_MEETING,
+    )
+    # The counter behind per-committee action numbers: only ever goes up, so a deleted
+    # action's number is never given again (per-meeting numbers count on the meeting).
+    last_action_number = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -143,6 +169,17 @@ class Committee(models.Model):
     def clean(self):
         if self.code and not self.code.isalnum():
             raise ValidationError({"code": "Use letters and digits only, e.g. OPSG."})
+        problem = reference_pattern_problem(self.action_reference, self.action_numbering)
+        if problem:
+            raise ValidationError({"action_reference": problem})
+
+    def action_reference_for(self, meeting_number, n):
+        """The reference of action number `n` (raised at meeting number `meeting_number`)."""
+        return format_reference(self.action_reference, code=self.code, meeting=meeting_number, n=n)
+
+    @property
+    def numbers_actions_per_committee(self):
+        return self.action_numbering == PER_COMMITTEE
 
     @property
     def verbs(self):

@@ -20,7 +20,6 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from actions.models import Action
-from actions.references import format_reference
 from minutes.models import (
     AgendaItem,
     Attendance,
@@ -741,7 +740,7 @@ class _Loader:
             ).first()
             if action is None:
                 self.say(
-                    f"Action {format_reference(self.committee.code, number, sequence)} not found: no update recorded."
+                    f"Action {self.committee.action_reference_for(number, sequence)} not found: no update recorded."
                 )
                 continue
             action.record_meeting_update(meeting=meeting, text=text, status=status)

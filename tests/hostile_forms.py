@@ -101,7 +101,8 @@ def url(name, *args):
 
 
 def slug(action):
-    return action.slug
+    """The URL arguments that name an action's page: its committee's code and its slug."""
+    return action.committee.code, action.slug
 
 
 def _latest(model, **filters):
@@ -295,34 +296,34 @@ def f_verdict(w):
 
 
 def f_post_update(w):
-    return url("actions:action-post-update", slug(w.action)), {
+    return url("actions:action-post-update", *slug(w.action)), {
         "update-text": "Progress.",
         "update-given_on": "",
     }
 
 
 def f_propose_closure(w):
-    return url("actions:action-propose-closure", slug(w.action)), {"closure-note": "It is done."}
+    return url("actions:action-propose-closure", *slug(w.action)), {"closure-note": "It is done."}
 
 
 def f_ask_target_date(w):
     later = (datetime.date.today() + datetime.timedelta(days=90)).isoformat()
     data = {"target-proposed_target_on": later, "target-note": "More time is needed."}
-    return url("actions:action-ask-target-date", slug(w.action)), data
+    return url("actions:action-ask-target-date", *slug(w.action)), data
 
 
 def f_action_reopen(w):
-    return url("actions:action-reopen", slug(w.closed_action)), {"reopen-text": "The fix did not hold."}
+    return url("actions:action-reopen", *slug(w.closed_action)), {"reopen-text": "The fix did not hold."}
 
 
 def f_proposal_decide(w):
     p = f"decide-{w.proposal.pk}-"
     data = {p + "decision": "decline", p + "note": "Not yet.", p + "return_to": "action"}
-    return url("actions:proposal-decide", slug(w.proposal_action), w.proposal.pk), data
+    return url("actions:proposal-decide", *slug(w.proposal_action), w.proposal.pk), data
 
 
 def f_owner_link(w):
-    return url("actions:owner-link", slug(w.action), w.owner_token), {"text": "Done.", "propose_closure": ""}
+    return url("actions:owner-link", w.action.slug, w.owner_token), {"text": "Done.", "propose_closure": ""}
 
 
 def _saved_item(w):

@@ -459,12 +459,12 @@ def test_hostile_values_in_url_arguments(as_user, world):
             f"/meetings/{quoted}/revisions/",
             f"/meetings/{quoted}/history/",
             f"/calendar/{quoted}.ics",
-            f"/actions/link/{slug(world.action)}/{quoted}/",
+            f"/actions/link/{world.action.slug}/{quoted}/",
         ):
             response = client.get(path)
             check_answer(response, f"GET {path}")
             assert response.status_code in {403, 404}, f"GET {path}: {response.status_code}"
-        for path in (f"/meetings/{quoted}/circulate/", f"/actions/link/{slug(world.action)}/{quoted}/"):
+        for path in (f"/meetings/{quoted}/circulate/", f"/actions/link/{world.action.slug}/{quoted}/"):
             response = client.post(path, {"text": "x", "note": "x"})
             check_answer(response, f"POST {path}")
             assert response.status_code in {403, 404}, f"POST {path}: {response.status_code}"
@@ -611,7 +611,7 @@ PAGES = {
     "meeting": ("secretary", lambda w: url("minutes:meeting-detail", w.draft.reference)),
     "draft": ("secretary", lambda w: url("minutes:meeting-draft", w.draft.reference)),
     "meeting_history": ("secretary", lambda w: url("minutes:meeting-history", w.draft.reference)),
-    "action": ("owner", lambda w: url("actions:action-detail", slug(w.action))),
+    "action": ("owner", lambda w: url("actions:action-detail", *slug(w.action))),
     "action_history": ("secretary", lambda w: url("actions:action-history", w.draft.reference, w.action.pk)),
     "action_log": ("secretary", lambda w: url("actions:action-log") + "?per_page=100&sort=-reference"),
     "action_log_2": (
@@ -620,7 +620,7 @@ PAGES = {
     ),
     "my_actions": ("owner", lambda w: url("actions:my-actions")),
     "proposals": ("secretary", lambda w: url("actions:proposals")),
-    "owner_link": ("anonymous", lambda w: url("actions:owner-link", slug(w.action), w.owner_token)),
+    "owner_link": ("anonymous", lambda w: url("actions:owner-link", w.action.slug, w.owner_token)),
     "review": ("member", lambda w: url("minutes:review", w.circulated.reference)),
     "review_summary": ("chair", lambda w: url("minutes:review-summary", w.circulated.reference)),
     "meeting_list": ("secretary", lambda w: url("minutes:meeting-list") + "?q=%3Cscript%3E"),
@@ -812,7 +812,7 @@ def test_hostile_bodies_that_are_not_form_posts(as_user, world):
         ("secretary", url("minutes:decision-add", world.draft.reference, world.item.pk)),
         ("secretary", url("minutes:item-add", world.draft.reference)),
         ("member", url("minutes:review-comment-add", world.circulated.reference)),
-        ("anonymous", url("actions:owner-link", slug(world.action), world.owner_token)),
+        ("anonymous", url("actions:owner-link", world.action.slug, world.owner_token)),
     ]
     for role, target in targets:
         client = as_user(world, role)

@@ -322,30 +322,36 @@ MATRIX = {
     # Actions raised in draft minutes are drafts too: readers get 404, as for the meeting; an
     # action raised in published minutes they see.
     "actions:action-detail": [
-        *page(at(slug="slug"), committee(200)),
-        get(at(slug="published_slug"), committee(200, reader=200)),
+        *page(at(code="code", slug="slug"), committee(200)),
+        get(at(code="code", slug="published_slug"), committee(200, reader=200)),
+    ],
+    # The address an action page had before it named the committee: a redirect for those who may see it.
+    "actions:action-old-address": [
+        *page(at(old_slug="old_slug"), committee(301)),
+        get(at(old_slug="published_old_slug"), committee(301, reader=301)),
     ],
     "actions:my-actions": page(at(), everyone(200)),
     "actions:proposals": page(at(), secretariat(200)),
     # Empty forms: 422 for those who may act. Updates: owners, the secretary and staff.
     "actions:action-post-update": post_only(
-        at(slug="slug"),
+        at(code="code", slug="slug"),
         answers(member=403, owner=INVALID, chair=403, secretary=INVALID, staff=INVALID),
     ),
     # Proposals: the action's owners only (the demo's secretary is SECAS; 55/01 is the DCC's).
     "actions:action-propose-closure": post_only(
-        at(slug="slug"), answers(member=403, owner=INVALID, chair=403, secretary=403, staff=403)
+        at(code="code", slug="slug"), answers(member=403, owner=INVALID, chair=403, secretary=403, staff=403)
     ),
     "actions:action-ask-target-date": post_only(
-        at(slug="slug"), answers(member=403, owner=INVALID, chair=403, secretary=403, staff=403)
+        at(code="code", slug="slug"), answers(member=403, owner=INVALID, chair=403, secretary=403, staff=403)
     ),
     # Reopening a closed action: the committee's secretaries and staff; no reason given -> 422.
     "actions:action-reopen": post_only(
-        at(slug="slug"), answers(member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID)
+        at(code="code", slug="slug"),
+        answers(member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID),
     ),
     # Deciding: the committee's secretaries and staff; no decision given -> 422, nothing changed.
     "actions:proposal-decide": post_only(
-        at(slug="slug", proposal_id="proposal"),
+        at(code="code", slug="slug", proposal_id="proposal"),
         answers(member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID),
     ),
     # ---- Owner links and calendar (actions/views/links.py): the token is the credential, no login
@@ -501,7 +507,10 @@ def _build_world():
         "footnote": footnote.pk,
         "open_comment": open_comment.pk,
         "resolved_comment": resolved.pk,
+        "code": "OPSG",
         "slug": "OPSG-55-01",
+        "old_slug": "OPSG-55-01",
+        "published_old_slug": "OPSG-43-08",
         "published_slug": Action.objects.get(reference="OPSG 43/08").slug,
         "action_slug": "OPSG-55-01",
         "proposal": proposal.pk,

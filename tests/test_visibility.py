@@ -400,7 +400,7 @@ def test_every_role_misses_something_or_sees_everything_for_a_reason(world):
 
 def test_anonymous_users_are_sent_to_log_in_from_every_surface(client, world):
     urls = [LOG, f"{LOG}?q=zebra", CHART, CSV, XLSX, MINE]
-    urls += [reverse("actions:action-detail", args=[row.slug]) for row in world.rows.values()]
+    urls += [reverse("actions:action-detail", args=[row.committee, row.slug]) for row in world.rows.values()]
     login = reverse("login")
     for url in urls:
         response = client.get(url, headers={"HX-Request": "true"} if url == CHART else {})
@@ -532,7 +532,7 @@ def test_each_action_page_is_404_unless_visible_and_shows_only_visible_updates(a
     client = as_role(role)
     answers, leaks = {}, []
     for ref, row in world.rows.items():
-        response = client.get(reverse("actions:action-detail", args=[row.slug]))
+        response = client.get(reverse("actions:action-detail", args=[row.committee, row.slug]))
         answers[ref] = response.status_code
         if response.status_code == 200:
             page = response.content.decode()
@@ -546,7 +546,7 @@ def test_each_action_page_is_404_unless_visible_and_shows_only_visible_updates(a
 
 def test_a_reader_does_not_see_the_update_given_at_a_draft_meeting_a_member_does(as_role, world):
     """The brief's example, said plainly: OPSG 10/01's page, for a reader and for a member."""
-    url = reverse("actions:action-detail", args=[world.rows["OPSG 10/01"].slug])
+    url = reverse("actions:action-detail", args=["OPSG", world.rows["OPSG 10/01"].slug])
     reader = as_role("reader").get(url).content.decode()
     assert "walrus" in reader and "quokka" not in reader
     member = as_role("member").get(url).content.decode()

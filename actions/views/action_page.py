@@ -20,6 +20,7 @@ from actions.access import (
     can_post_update,
     can_propose,
     can_reopen,
+    get_action_by_old_address,
     get_action_for,
 )
 from actions.forms.owner import (
@@ -30,7 +31,7 @@ from actions.forms.owner import (
     UpdateForm,
 )
 from actions.models import ActionProposal, ActionRefused
-from actions.references import SLUG_PATTERN
+from actions.references import CODE_PATTERN, OLD_SLUG_PATTERN, SLUG_PATTERN
 from actions.story import fetch_story, story, target_steps
 from minutes.access import can_see_drafts, refuse_unless
 from minutes.editing import CONFLICT, INVALID
@@ -61,7 +62,6 @@ def _page(request, action, *, status=200, refusal="", kept_text="", **forms):
     item = action.item
     context = {
         "action": action,
-        "slug": action.slug,
         "item": item,
         "item_number": item.number if item is not None else "",
         "story": story(action, sees_drafts=sees_drafts),
@@ -85,16 +85,24 @@ def _page(request, action, *, status=200, refusal="", kept_text="", **forms):
 
 @require_safe
 @login_required
-def action_detail(request, slug):
-    return _page(request, get_action_for(request.user, slug))
+def action_detail(request, code, slug):
+    return _page(request, get_action_for(request.user, code, slug))
+
+
+@require_safe
+@login_required
+def action_old_address(request, old_slug):
+    """An action page's address before it named the committee ("/actions/OPSG-55-01/"), kept for
+    the links already sent: a permanent redirect to the page, for those who may see it."""
+    return redirect(get_action_by_old_address(request.user, old_slug), permanent=True)
 
 
 # ---- Owners: post an update, propose closure, ask for a revised target date ----------
 
 
-def _action_allowed(request, slug, allowed, why):
+def _action_allowed(request, code, slug, allowed, why):
     """The action `slug` names, if the user may see it (else 404) and `allowed(user, action)` (else 403)."""
-    action = get_action_for(request.user, slug)
+    action = get_action_for(request.user, code, slug)
     refuse_unless(allowed(request.user, action), request.user, f"{why} ({action.reference})", why)
     return action
 
@@ -115,9 +123,10 @@ def _refused(request, action, error, form_name, form):
 
 @require_POST
 @login_required
-def action_update_post(request, slug):
+def action_update_post(request, code, slug):
     action = _action_allowed(
         request,
+        code,
         slug,
         lambda user, action: can_act_as_owner(user, action) or can_decide(user, action),
         "Only the action's owners and the committee's secretary may post updates.",
@@ -137,8 +146,8 @@ def action_update_post(request, slug):
 
 @require_POST
 @login_required
-def action_propose_closure(request, slug):
-    action = _action_allowed(request, slug, can_act_as_owner, OWNERS_ONLY)
+def action_propose_closure(request, code, slug):
+    action = _action_allowed(request, code, slug, can_act_as_owner, OWNERS_ONLY)
     form = ClosureProposalForm(request.POST, prefix="closure")
     if not form.is_valid():
         return _page(request, action, status=INVALID, closure_form=form)
@@ -154,8 +163,8 @@ def action_propose_closure(request, slug):
 
 @require_POST
 @login_required
-def action_ask_target_date(request, slug):
-    action = _action_allowed(request, slug, can_act_as_owner, OWNERS_ONLY)
+def action_ask_target_date(request, code, slug):
+    action = _action_allowed(request, code, slug, can_act_as_owner, OWNERS_ONLY)
     form = TargetDateProposalForm(request.POST, prefix="target")
     if not form.is_valid():
         return _page(request, action, status=INVALID, target_form=form)
@@ -177,8 +186,10 @@ def action_ask_target_date(request, slug):
 
 @require_POST
 @login_required
-def proposal_decide_view(request, slug, proposal_id):
-    action = _action_allowed(request, slug, can_decide, "Only the committee's secretary decides proposals.")
+def proposal_decide_view(request, code, slug, proposal_id):
+    action = _action_allowed(
+        request, code, slug, can_decide, "Only the committee's secretary decides proposals."
+    )
     proposal = get_object_or_404(
         ActionProposal.objects.select_related("action"), pk=proposal_id, action=action
     )
@@ -204,10 +215,10 @@ def proposal_decide_view(request, slug, proposal_id):
 
 @require_POST
 @login_required
-def action_reopen(request, slug):
+def action_reopen(request, code, slug):
     """The secretary reopens a closed action, saying why (a mistaken closure, work that failed)."""
     action = _action_allowed(
-        request, slug, can_decide, "Only the committee's secretary reopens a closed action."
+        request, code, slug, can_decide, "Only the committee's secretary reopens a closed action."
     )
     form = ReopenForm(request.POST, prefix="reopen")
     if not form.is_valid():
@@ -228,17 +239,24 @@ def _already_decided(proposal):
 
 
 urlpatterns = [
-    re_path(rf"^actions/{SLUG_PATTERN}/$", action_detail, name="action-detail"),
-    re_path(rf"^actions/{SLUG_PATTERN}/updates/$", action_update_post, name="action-post-update"),
+    re_path(rf"^actions/{OLD_SLUG_PATTERN}/$", action_old_address, name="action-old-address"),
+    re_path(rf"^actions/{CODE_PATTERN}/{SLUG_PATTERN}/$", action_detail, name="action-detail"),
     re_path(
-        rf"^actions/{SLUG_PATTERN}/propose-closure/$", action_propose_closure, name="action-propose-closure"
+        rf"^actions/{CODE_PATTERN}/{SLUG_PATTERN}/updates/$", action_update_post, name="action-post-update"
     ),
     re_path(
-        rf"^actions/{SLUG_PATTERN}/ask-target-date/$", action_ask_target_date, name="action-ask-target-date"
+        rf"^actions/{CODE_PATTERN}/{SLUG_PATTERN}/propose-closure/$",
+        action_propose_closure,
+        name="action-propose-closure",
     ),
-    re_path(rf"^actions/{SLUG_PATTERN}/reopen/$", action_reopen, name="action-reopen"),
     re_path(
-        rf"^actions/{SLUG_PATTERN}/proposals/(?P<proposal_id>[0-9]+)/decide/$",
+        rf"^actions/{CODE_PATTERN}/{SLUG_PATTERN}/ask-target-date/$",
+        action_ask_target_date,
+        name="action-ask-target-date",
+    ),
+    re_path(rf"^actions/{CODE_PATTERN}/{SLUG_PATTERN}/reopen/$", action_reopen, name="action-reopen"),
+    re_path(
+        rf"^actions/{CODE_PATTERN}/{SLUG_PATTERN}/proposals/(?P<proposal_id>[0-9]+)/decide/$",
         proposal_decide_view,
         name="proposal-decide",
     ),

@@ -33,7 +33,6 @@ def proposal_list(request):
         proposal.proposer = (
             display_name(proposal.proposed_by) if proposal.proposed_by_id else proposal.proposed_by_name
         )
-        proposal.slug = proposal.action.slug
     return render(request, "actions/owner/proposal_list.html", {"proposals": proposals})
 
 

@@ -144,7 +144,7 @@ def test_the_rows_show_each_column(member_client, world, today):
         r'<table class="table table-hover align-middle" id="action-log">.*?</table>', page, re.S
     )
     row = re.search(r'<tr>\s*<th scope="row".*?</tr>', table.group(0), re.S).group(0)
-    assert 'href="/actions/OPSG-10-02/"' in row
+    assert 'href="/actions/OPSG/OPSG-10-02/"' in row
     assert "The DCC and SECAS to hold workshops." in row
     assert "DCC, SECAS" in row
     assert "OPSG_10" in row and f"{world['m10'].held_on:%d/%m/%Y}" in row

@@ -45,7 +45,7 @@ def build(committee, users):
 
 
 def page_url(action):
-    return reverse("actions:action-detail", args=[action.slug])
+    return reverse("actions:action-detail", args=[action.committee.code, action.slug])
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def world(committee, users):
 
 
 def test_the_url_is_the_reference_as_a_slug(world):
-    assert page_url(world["action"]) == "/actions/OPSG-55-01/"
+    assert page_url(world["action"]) == "/actions/OPSG/OPSG-55-01/"
 
 
 def test_the_page_tells_the_whole_story(client, committee, users, world):
@@ -174,10 +174,22 @@ def test_an_action_of_another_committee_is_not_found(client, users, world):
     assert client.get(page_url(theirs)).status_code == 200
 
 
-@pytest.mark.parametrize("slug", ["OPSG-55-99", "OPSG-99-01", "XX-55-01"])
-def test_unknown_references_are_not_found(client, users, world, slug):
+@pytest.mark.parametrize(
+    ("code", "slug"),
+    [("OPSG", "OPSG-55-99"), ("OPSG", "OPSG-99-01"), ("XX", "XX-55-01"), ("XX", "OPSG-55-01")],
+)
+def test_unknown_references_are_not_found(client, users, world, code, slug):
     client.force_login(users["member"])
-    assert client.get(reverse("actions:action-detail", args=[slug])).status_code == 404
+    assert client.get(reverse("actions:action-detail", args=[code, slug])).status_code == 404
+
+
+def test_the_old_address_of_an_action_page_redirects_to_it(client, users, world):
+    client.force_login(users["member"])
+    response = client.get("/actions/OPSG-55-01/")
+    assert response.status_code == 301 and response["Location"] == "/actions/OPSG/OPSG-55-01/"
+    assert client.get("/actions/OPSG-55-99/").status_code == 404
+    client.force_login(users["outsider"])
+    assert client.get("/actions/OPSG-55-01/").status_code == 404  # nothing to learn from a redirect
 
 
 def test_a_post_to_the_page_is_refused(client, users, world):

@@ -61,7 +61,7 @@ def test_an_owner_updates_and_proposes_closure_and_the_secretary_confirms_it(
     expect(page.get_by_text("No proposals are waiting.")).to_be_visible()
 
     # The action page: closed, with the whole story.
-    page.goto(f"{live_server.url}/actions/OPSG-55-01/")
+    page.goto(f"{live_server.url}/actions/OPSG/OPSG-55-01/")
     expect(page.locator("#action-status")).to_have_text("Closed")
     expect(page.get_by_text(f"Closed on {today}")).to_be_visible()
     story = page.get_by_role("region", name="The story so far")

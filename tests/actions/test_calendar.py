@@ -75,7 +75,7 @@ def test_the_feed_works_without_login_and_has_meetings_and_target_dates(client, 
     target = found["OPSG 55/01 target date"]
     assert target.decoded("DTSTART") == D(2021, 9, 1)
     assert target.decoded("DTEND") == D(2021, 9, 2)
-    assert str(target["URL"]) == "http://127.0.0.1:8000/actions/OPSG-55-01/"
+    assert str(target["URL"]) == "http://127.0.0.1:8000/actions/OPSG/OPSG-55-01/"
     assert "The DCC to report back." in str(target["DESCRIPTION"])
 
 

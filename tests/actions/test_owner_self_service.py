@@ -64,7 +64,7 @@ def propose(action, kind, *, by, note, target_on):
 
 
 def url(name, action, *args):
-    return reverse(f"actions:{name}", args=[action.slug, *args])
+    return reverse(f"actions:{name}", args=[action.committee.code, action.slug, *args])
 
 
 # ---- The services ---------------------------------------------------------------------
@@ -557,7 +557,7 @@ def test_my_actions_lists_the_open_actions_of_my_organisation_and_myself(client,
     assert response.context["counts"] == {"open": 2, "overdue": 1, "proposed_closed": 1, "pending": 1}
     page = response.content.decode()
     assert "Overdue" in page and "Latest words." in page and "Closure waiting" in page
-    assert f'href="/actions/{world["action"].slug}/#post-update"' in page
+    assert f'href="/actions/OPSG/{world["action"].slug}/#post-update"' in page
     assert "SECAS to highlight" not in page
 
 

@@ -82,7 +82,7 @@ def test_recipients_are_owner_accounts_of_organisations_and_people_with_an_email
     )
     assert [r.email for r in recipients] == ["pat@example.com", "olive@example.com"]
     pat, olive = recipients
-    assert olive.link == "http://127.0.0.1:8000/actions/OPSG-55-04/"
+    assert olive.link == "http://127.0.0.1:8000/actions/OPSG/OPSG-55-04/"
     # Pat has no account: a signed link for Pat and this action.
     path = pat.link.removeprefix("http://127.0.0.1:8000")
     slug, token = path.strip("/").split("/")[2:]
@@ -96,7 +96,7 @@ def test_a_person_owner_with_an_account_gets_the_action_page(committee):
     person = make_person("Una User", user=make_user("una"))  # no Person.email: the account's
     action = raise_action(meeting, owners=[person], target_on=TODAY)
     (recipient,) = recipients_of(action)
-    assert recipient.email == "una@example.com" and recipient.link.endswith("/actions/OPSG-55-01/")
+    assert recipient.email == "una@example.com" and recipient.link.endswith("/actions/OPSG/OPSG-55-01/")
 
 
 @pytest.mark.django_db
@@ -115,7 +115,10 @@ def test_reminders_are_sent_once_a_day(world):
     assert "is overdue: its target date was 2 August 2021 (30 days ago)" in pat.body
     assert "http://127.0.0.1:8000/actions/link/OPSG-55-04/" in pat.body
     due_today = next(m for m in olive if "55/01" in m.subject)
-    assert "is due today" in due_today.body and "http://127.0.0.1:8000/actions/OPSG-55-01/" in due_today.body
+    assert (
+        "is due today" in due_today.body
+        and "http://127.0.0.1:8000/actions/OPSG/OPSG-55-01/" in due_today.body
+    )
     assert ReminderSent.objects.filter(sent_on=TODAY).count() == 5
 
     mail.outbox.clear()

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actions.models import Action, ActionUpdate, TargetDate
-from actions.references import format_reference
+from minutes.conventions import reference_slug
 from minutes.models import Committee, Meeting, Organisation, Person, SeatCategory
 
 COMMITTEES = [
@@ -53,6 +53,11 @@ UPDATES = [
     "A revised target date was agreed given the dependency on the release.",
     "The Panel was informed and will consider the matter next month.",
 ]
+
+
+def committee_reference(meeting, sequence):
+    """The reference the committee's convention gives action `sequence` of `meeting`."""
+    return meeting.committee.action_reference_for(meeting.number, sequence)
 
 
 class Command(BaseCommand):
@@ -126,7 +131,8 @@ class Command(BaseCommand):
                             committee_id=meeting.committee_id,
                             meeting=meeting,
                             sequence=sequence,
-                            reference=format_reference(meeting.committee.code, meeting.number, sequence),
+                            reference=(reference := committee_reference(meeting, sequence)),
+                            slug=reference_slug(reference),
                             text=text,
                             raised_on=meeting.held_on,
                             status=Action.Status.CLOSED

@@ -1,0 +1,163 @@
+"""A committee's action reference convention: the pattern, numbering per meeting or per committee,
+references unique within a committee, and action pages whose addresses round-trip for any pattern."""
+
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection
+from django.urls import reverse
+
+from actions.models import Action
+from minutes.conventions import format_reference, reference_pattern_problem, reference_slug
+from minutes.models import Committee, Meeting
+from tests.factories import make_committee, make_meeting, make_organisation, make_user, raise_action
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("pattern", "meeting", "n", "reference"),
+    [
+        ("{code} {meeting}/{n:02}", 55, 1, "OPSG 55/01"),
+        ("{code} {meeting}/{n:02}", 9, 12, "OPSG 9/12"),
+        ("Action {n:03}", 55, 4, "Action 004"),
+        ("{n:04}", 55, 606, "0606"),
+        ("{code}-{meeting:03}-{n}", 7, 3, "OPSG-007-3"),
+        ("{ n }", 1, 1234, "1234"),
+    ],
+)
+def test_a_pattern_writes_references(pattern, meeting, n, reference):
+    assert format_reference(pattern, code="OPSG", meeting=meeting, n=n) == reference
+    assert reference_pattern_problem(pattern, "committee") == ""
+
+
+@pytest.mark.parametrize(
+    ("pattern", "numbering", "says"),
+    [
+        ("{code} {x}/{n}", "meeting", "{x} is not a placeholder"),
+        ("{code} {meeting}", "meeting", "needs {n}"),
+        ("Action {n:03}", "meeting", "needs {meeting}"),
+        ("Action {n", "committee", "brace"),
+        ("Action n}", "committee", "brace"),
+        ("{n:2}", "committee", "is not a placeholder"),
+        ("", "committee", "Give a pattern"),
+        ("A very long reference text that goes on {n}", "committee", "too long"),
+    ],
+)
+def test_a_pattern_that_cannot_number_actions_says_why(pattern, numbering, says):
+    assert says in reference_pattern_problem(pattern, numbering)
+
+
+def test_a_committee_refuses_a_bad_pattern_at_its_field():
+    committee = Committee(code="PAB", name="Performance Assurance Board", decision_name="The Board")
+    committee.action_reference = "Action {n:03}"
+    with pytest.raises(ValidationError) as refused:
+        committee.full_clean()
+    assert "needs {meeting}" in " ".join(refused.value.message_dict["action_reference"])
+    committee.action_numbering = "committee"
+    committee.full_clean()
+
+
+@pytest.fixture
+def board(db):
+    return make_committee(code="PAB", name="Performance Assurance Board")
+
+
+def test_numbering_per_committee_continues_across_meetings_and_is_never_reused(board):
+    Committee.objects.filter(pk=board.pk).update(
+        action_reference="Action {n:03}", action_numbering="committee"
+    )
+    first, second = make_meeting(board, 1), make_meeting(board, 2)
+    references = [raise_action(first).reference, raise_action(first).reference]
+    deleted = raise_action(second)
+    deleted.delete()
+    references.append(raise_action(second).reference)
+    assert references == ["Action 001", "Action 002", "Action 004"]
+    assert Action.objects.get(reference="Action 004").slug == "Action-004"
+
+
+def test_two_committees_may_use_the_same_references(board):
+    other = make_committee(code="TABASC", name="Technical Architecture")
+    for committee in (board, other):
+        Committee.objects.filter(pk=committee.pk).update(
+            action_reference="{n:04}", action_numbering="committee"
+        )
+        raise_action(make_meeting(committee, 1))
+    assert sorted(Action.objects.values_list("committee__code", "reference")) == [
+        ("PAB", "0001"),
+        ("TABASC", "0001"),
+    ]
+
+
+def test_a_changed_pattern_numbers_new_actions_and_keeps_the_old_references(committee):
+    meeting = make_meeting(committee, 55)
+    before = raise_action(meeting)
+    Committee.objects.filter(pk=committee.pk).update(action_reference="{code}/{meeting}/{n:03}")
+    after = raise_action(meeting)
+    before.refresh_from_db()
+    assert (before.reference, after.reference) == ("OPSG 55/01", "OPSG/55/002")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "numbering", "path"),
+    [
+        ("{code} {meeting}/{n:02}", "meeting", "/actions/PAB/PAB-3-01/"),
+        ("Action {n:03}", "committee", "/actions/PAB/Action-001/"),
+        ("{n:04}", "committee", "/actions/PAB/0001/"),
+        ("{code}.{meeting}.{n}", "meeting", "/actions/PAB/PAB-3-1/"),
+    ],
+)
+def test_an_action_page_address_round_trips_for_every_pattern(client, board, pattern, numbering, path):
+    Committee.objects.filter(pk=board.pk).update(action_reference=pattern, action_numbering=numbering)
+    action = raise_action(make_meeting(board, 3))
+    assert action.get_absolute_url() == path == reverse("actions:action-detail", args=["PAB", action.slug])
+    client.force_login(make_user("pab_member", committee=board, role="member"))
+    response = client.get(path)
+    assert response.status_code == 200 and response.context["action"] == action
+    assert reference_slug(action.reference) == action.slug
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_actions_raised_at_once_in_two_meetings_get_different_committee_numbers():
+    board = make_committee(code="PAB", name="Performance Assurance Board")
+    Committee.objects.filter(pk=board.pk).update(
+        action_reference="Action {n:03}", action_numbering="committee"
+    )
+    meetings = [make_meeting(board, 1), make_meeting(board, 2)]
+    make_organisation("DCC")
+    results, errors = [], []
+
+    def raise_one(barrier, meeting):
+        try:
+            barrier.wait(timeout=10)
+            action = Action.objects.raise_action(meeting=Meeting.objects.get(pk=meeting.pk), text="At once")
+            results.append(action.reference)
+        except Exception as error:  # reported below, so a failure names its cause
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    for _ in range(5):
+        barrier = threading.Barrier(2)
+        threads = [threading.Thread(target=raise_one, args=(barrier, meeting)) for meeting in meetings]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert sorted(results) == [f"Action {n:03}" for n in range(1, 11)]
+
+
+def test_a_meeting_counter_is_not_moved_by_committee_numbering(board):
+    Committee.objects.filter(pk=board.pk).update(
+        action_reference="Action {n:03}", action_numbering="committee"
+    )
+    meeting = make_meeting(board, 1, held_on=D(2025, 1, 6))
+    raise_action(meeting)
+    assert Committee.objects.get(pk=board.pk).last_action_number == 1
+    assert Meeting.objects.get(pk=meeting.pk).last_action_sequence == 0
