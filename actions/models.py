@@ -185,6 +185,12 @@ class ActionQuerySet(models.QuerySet):
                 sequence = counter.values_list(field, flat=True).get()
             else:
                 counter.update(**{field: Greatest(F(field), sequence)})
+            if field != "last_action_sequence":
+                # The meeting's counter never falls behind a number given at it, so that numbering
+                # per meeting, if the committee goes back to it, never gives one again.
+                Meeting.objects.filter(pk=meeting.pk).update(
+                    last_action_sequence=Greatest(F("last_action_sequence"), sequence)
+                )
             code, pattern = committee.values_list("code", "action_reference").get()
             reference = format_reference(pattern, code=code, meeting=meeting.number, n=sequence)
             try:

@@ -1,12 +1,14 @@
 """Keep each action's search document (text, owners, updates) and target date in force in step;
 delete the actions raised on agenda items the secretary deletes."""
 
+from django.core.exceptions import ValidationError
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from actions.models import Action, ActionUpdate, TargetDate
 from minutes.models import Meeting, Organisation, Person
-from minutes.signals import items_deleting, minutes_status_changed
+from minutes.services.committees import next_references
+from minutes.signals import conventions_changing, items_deleting, minutes_status_changed
 
 
 def _action_of(instance):
@@ -74,3 +76,18 @@ def minutes_published_or_reopened(sender, meeting, from_status, to_status, **kwa
     actions = Action.objects.filter(pk__in=ActionUpdate.objects.filter(meeting=meeting).values("action"))
     for action in actions.prefetch_related("owner_organisations", "owner_people"):
         action.refresh_search_document()
+
+
+@receiver(conventions_changing)
+def refuse_a_used_reference(sender, committee, changed, **kwargs):
+    # A new pattern or numbering must not give again a reference an action already has.
+    if not {"action_reference", "action_numbering"} & set(changed):
+        return
+    upcoming = next_references(committee, count=1)
+    if Action.objects.filter(committee_id=committee.pk, reference__in=upcoming).exists():
+        raise ValidationError(
+            {
+                "action_reference": f"The next action would get {upcoming[0]}, which an action of "
+                f"{committee.code} already has: choose a pattern that gives new references."
+            }
+        )

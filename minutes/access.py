@@ -162,6 +162,25 @@ def get_meeting_for(user, reference, *, edit=False):
     return meeting
 
 
+def get_committee_for(user, code, *, edit=False):
+    """The committee `code`, if the user has a role on it (or is staff); 404 otherwise.
+
+    `edit=True` (its settings): its secretaries and staff, others 403.
+    """
+    committee = Committee.objects.filter(code=code).first() if "\x00" not in code else None
+    if committee is None or not (user.is_staff or role_of(user, committee.pk)):
+        log_refused(None, f"no committee {code!r} that they may see", user=user)
+        raise Http404("No such committee.")
+    if edit:
+        refuse_unless(
+            is_secretary(user, committee.pk),
+            user,
+            f"may not change the settings of {committee.code}",
+            "Only the committee's secretaries may change its settings.",
+        )
+    return committee
+
+
 def refuse_unless(allowed, user, why, message="Your role on this committee does not allow this."):
     """403 (logged with `why`) unless `allowed`: for a predicate asked after a door."""
     if not allowed:

@@ -47,15 +47,28 @@ def _parts(pattern):
     return parts
 
 
+# What may stand around the placeholders: references are typed, searched, printed and sent.
+LITERAL = re.compile(r"^[A-Za-z0-9 /\-._:#()]*$")
+
+
 def reference_pattern_problem(pattern, numbering=PER_MEETING):
     """Why `pattern` cannot number a committee's actions with `numbering`, or "" if it can."""
     try:
         parts = _parts(pattern)
     except PatternError as error:
         return str(error)
+    if not all(LITERAL.match(part) for part in parts if isinstance(part, str)):
+        return "Use letters, digits, spaces and / - . _ : # ( ) around the placeholders."
     names = {part[0] for part in parts if isinstance(part, tuple)}
     if "n" not in names:
         return "The pattern needs {n}, the action's number, so that no two actions get the same reference."
+    for before, between, after in zip(parts, parts[1:], parts[2:], strict=False):
+        adjacent = isinstance(before, tuple) and isinstance(after, tuple) and between == ""
+        if adjacent and {before[0], after[0]} == {"meeting", "n"}:
+            return (
+                "Put something between {meeting} and {n}, e.g. a slash: otherwise meeting 5's action 51 "
+                "and meeting 55's action 1 would get the same reference."
+            )
     if numbering == PER_MEETING and "meeting" not in names:
         return (
             "Actions are numbered per meeting, so the pattern needs {meeting}: otherwise the first "

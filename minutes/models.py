@@ -123,6 +123,13 @@ class FrozenWhenPublished:
         return super().delete(*args, **kwargs)
 
 
+DECISION_LIST_STYLES = [
+    ("bullets", "Bullets: • NOTED …; and • AGREED …"),
+    ("letters", "Letters: a) NOTED …; b) AGREED …"),
+    ("numbers", "Numbers: 1. NOTED …; 2. AGREED …"),
+]
+
+
 class Committee(models.Model):
     """A standing committee whose meetings are minuted, such as the OPSG."""
 
@@ -139,6 +146,13 @@ class Committee(models.Model):
     decision_verbs = models.TextField(
         default=DEFAULT_DECISION_VERBS,
         help_text="The verbs decisions may use, one per line, in the order offered.",
+    )
+    decision_list = models.CharField(
+        "decision lists",
+        max_length=20,
+        choices=DECISION_LIST_STYLES,
+        default="bullets",
+        help_text="How several decisions on one item print after the lead-in.",
     )
     action_reference = models.CharField(
         "action reference pattern",
@@ -674,23 +688,41 @@ class Decision(FrozenWhenPublished, EditableMixin, models.Model):
         return self.text.strip().rstrip(" .;")
 
 
-def decision_wording(decision_name, decisions):
+def _marker(style, index):
+    """The printed marker of the `index`-th decision of a list (0-based): "", "a)", "1."."""
+    if style == "letters":
+        letters = ""
+        index += 1
+        while index:
+            index, remainder = divmod(index - 1, 26)
+            letters = chr(ord("a") + remainder) + letters
+        return f"{letters})"
+    if style == "numbers":
+        return f"{index + 1}."
+    return ""
+
+
+def decision_wording(decision_name, decisions, style="bullets"):
     """How decisions print: one sentence, or a lead-in and a list ending "; and" / ".".
 
     Returns a dict with `lead`, and either `single` ({"verb", "rest"}) for one
-    decision or `entries` (a list of {"verb", "rest"}) for several; `text` is the
-    whole wording as plain text.
+    decision or `entries` (a list of {"marker", "verb", "rest"}) for several, marked
+    as the committee's `style` says (bullets: no marker; letters: a), b); numbers: 1., 2.);
+    `text` is the whole wording as plain text.
     """
     decisions = list(decisions)
+    name = decision_name.rstrip().rstrip(":")
+    marked = style != "bullets"
     if not decisions:
-        return {"lead": "", "single": None, "entries": [], "text": ""}
+        return {"lead": "", "single": None, "entries": [], "text": "", "marked": marked}
     if len(decisions) == 1:
         single = {"verb": decisions[0].verb, "rest": decisions[0].rest + "."}
         return {
-            "lead": decision_name,
+            "lead": name,
             "single": single,
             "entries": [],
-            "text": f"{decision_name} {single['verb']} {single['rest']}",
+            "text": f"{name} {single['verb']} {single['rest']}",
+            "marked": marked,
         }
     entries = []
     for i, decision in enumerate(decisions):
@@ -700,9 +732,10 @@ def decision_wording(decision_name, decisions):
             ending = "; and"
         else:
             ending = ";"
-        entries.append({"verb": decision.verb, "rest": decision.rest + ending})
-    text = " ".join([f"{decision_name}:"] + [f"{e['verb']} {e['rest']}" for e in entries])
-    return {"lead": f"{decision_name}:", "single": None, "entries": entries, "text": text}
+        entries.append({"marker": _marker(style, i), "verb": decision.verb, "rest": decision.rest + ending})
+    words = [" ".join(part for part in (e["marker"], e["verb"], e["rest"]) if part) for e in entries]
+    text = " ".join([f"{name}:", *words])
+    return {"lead": f"{name}:", "single": None, "entries": entries, "text": text, "marked": marked}
 
 
 class Footnote(FrozenWhenPublished, EditableMixin, models.Model):

@@ -118,7 +118,9 @@ def meeting_minutes(meeting, *, only_item=None):
     for item in _in_print_order(top):
         parts = by_item.get(item.pk, {})
         item.item_decisions = parts.get("decisions", [])
-        item.decision_wording = decision_wording(committee.decision_name, item.item_decisions)
+        item.decision_wording = decision_wording(
+            committee.decision_name, item.item_decisions, committee.decision_list
+        )
         item.item_actions = []
         item.outstanding = []
         item.item_footnotes = []

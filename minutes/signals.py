@@ -11,3 +11,8 @@ items_deleting = Signal()
 # `meeting` moved `from_status` -> `to_status`: what depends on whether they are published
 # (what readers may search) is brought up to date.
 minutes_status_changed = Signal()
+
+# Sent by minutes.services.committees.committee_configure inside its transaction, with the
+# `committee` holding its new conventions (not saved yet) and the names `changed`: a receiver
+# raises ValidationError (by field) to refuse the change.
+conventions_changing = Signal()

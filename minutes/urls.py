@@ -1,4 +1,14 @@
-from minutes.views import attendance, decisions, drafting, history, lifecycle, meetings, redline, review
+from minutes.views import (
+    attendance,
+    committees,
+    decisions,
+    drafting,
+    history,
+    lifecycle,
+    meetings,
+    redline,
+    review,
+)
 
 app_name = "minutes"
 
@@ -12,4 +22,5 @@ urlpatterns = [
     *redline.urlpatterns,
     *history.urlpatterns,
     *meetings.urlpatterns,
+    *committees.urlpatterns,
 ]

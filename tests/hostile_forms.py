@@ -22,6 +22,7 @@ from minutes.forms.decisions import DecisionForm, FootnoteForm
 from minutes.models import (
     AgendaItem,
     Attendance,
+    Committee,
     Decision,
     Footnote,
     Meeting,
@@ -293,6 +294,18 @@ def f_reply_add(w):
 def f_verdict(w):
     data = {"revision": w.revision.number, "verdict": "request_changes", "note": "Please fix item 2."}
     return url("minutes:review-verdict", w.circulated.reference), data
+
+
+def f_committee_settings(w):
+    committee = Committee.objects.get(pk=w.committee.pk)
+    return url("minutes:committee-settings", committee.code), {
+        "name": committee.name,
+        "decision_name": committee.decision_name,
+        "decision_verbs": committee.decision_verbs,
+        "decision_list": committee.decision_list,
+        "action_reference": committee.action_reference,
+        "action_numbering": committee.action_numbering,
+    }
 
 
 def f_post_update(w):
@@ -619,6 +632,20 @@ FORMS = {
                 "note": ReviewVerdict.objects.get(revision=w.revision, reviewer=w.users["member"]).note
             },
             models=(ReviewVerdict,),
+            both=False,
+        )
+    ],
+    "minutes:committee-settings": [
+        Form(
+            "secretary",
+            f_committee_settings,
+            text=("name", "decision_name", "decision_verbs", "action_reference"),
+            other=("decision_list", "action_numbering"),
+            saved=lambda w: {
+                name: getattr(Committee.objects.get(pk=w.committee.pk), name)
+                for name in ("name", "decision_name", "decision_verbs", "action_reference")
+            },
+            models=(Committee,),
             both=False,
         )
     ],

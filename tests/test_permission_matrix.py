@@ -270,6 +270,13 @@ MATRIX = {
     "actions:outstanding-update": post_only(
         at(DRAFT, item_id="outstanding_item", action_id="outstanding_action"), drafting(INVALID)
     ),
+    # ---- Committee settings (minutes/views/committees.py): its secretaries and staff; an empty
+    # form comes back with its errors (422), nothing saved
+    "minutes:committee-settings": form(
+        at(code="code"),
+        shown=answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
+        posted=answers(reader=403, member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID),
+    ),
     # ---- Life cycle (minutes/views/lifecycle.py): each from a state that refuses it, so
     # the allowed roles are sent back to the meeting (302) and nothing changes.
     "minutes:meeting-circulate": post_only(at(CIRCULATED), roles(302, {"secretary"})),

@@ -18,6 +18,7 @@ def meeting_list(request):
     meetings = Meeting.objects.visible_to(request.user).select_related("committee")
     meeting_filter = MeetingFilter(request.GET, queryset=meetings, user=request.user)
     page = Paginator(meeting_filter.qs, 25).get_page(request.GET.get("page"))
+    committees_run = list(committees_drafted_by(request.user).only("code", "name"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -27,7 +28,8 @@ def meeting_list(request):
             "filter": meeting_filter,
             "page": page,
             "query": query.urlencode(),
-            "can_create": committees_drafted_by(request.user).exists(),
+            "can_create": bool(committees_run),
+            "committees_run": committees_run,
         },
     )
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from actions.models import Action
 from minutes.conventions import format_reference, reference_pattern_problem, reference_slug
 from minutes.models import Committee, Meeting
+from minutes.services.committees import committee_configure
 from tests.factories import make_committee, make_meeting, make_organisation, make_user, raise_action
 
 pytestmark = pytest.mark.django_db
@@ -153,11 +154,11 @@ def test_two_actions_raised_at_once_in_two_meetings_get_different_committee_numb
     assert sorted(results) == [f"Action {n:03}" for n in range(1, 11)]
 
 
-def test_a_meeting_counter_is_not_moved_by_committee_numbering(board):
-    Committee.objects.filter(pk=board.pk).update(
-        action_reference="Action {n:03}", action_numbering="committee"
-    )
+def test_numbering_can_go_back_and_forth_without_giving_a_number_again(board, users):
     meeting = make_meeting(board, 1, held_on=D(2025, 1, 6))
-    raise_action(meeting)
-    assert Committee.objects.get(pk=board.pk).last_action_number == 1
-    assert Meeting.objects.get(pk=meeting.pk).last_action_sequence == 0
+    raise_action(meeting)  # PAB 1/01, per meeting
+    committee_configure(committee=board, action_numbering="committee")
+    assert raise_action(meeting).reference == "PAB 1/02"  # continues after the highest number
+    assert Meeting.objects.get(pk=meeting.pk).last_action_sequence == 2
+    committee_configure(committee=board, action_numbering="meeting")
+    assert raise_action(meeting).reference == "PAB 1/03"

@@ -102,6 +102,29 @@ def test_several_decisions_print_as_a_list_with_and_before_the_last(committee):
     ]
 
 
+@pytest.mark.parametrize(
+    ("style", "markers"),
+    [("bullets", ["", "", ""]), ("letters", ["a)", "b)", "c)"]), ("numbers", ["1.", "2.", "3."])],
+)
+def test_a_committee_marks_its_decision_lists_as_it_prints_them(committee, style, markers):
+    item = make_item(make_meeting(committee), "Reports")
+    for verb in ("NOTED", "AGREED", "REQUESTED"):
+        make_decision(item, verb, f"the {verb.lower()} part")
+    wording = decision_wording("The Board:", item.decisions.all(), style)
+    assert wording["lead"] == "The Board:"  # a lead-in typed with its colon gets one colon
+    assert [entry["marker"] for entry in wording["entries"]] == markers
+    if style == "letters":
+        assert wording["text"] == (
+            "The Board: a) NOTED the noted part; b) AGREED the agreed part; and c) REQUESTED the requested part."
+        )
+
+
+def test_letters_go_on_after_z():
+    from minutes.models import _marker
+
+    assert [_marker("letters", i) for i in (0, 25, 26, 27)] == ["a)", "z)", "aa)", "ab)"]
+
+
 def test_minutes_text_is_sanitised_on_save(committee):
     item = make_item(
         make_meeting(committee),
