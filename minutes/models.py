@@ -2,6 +2,7 @@
 
 import contextlib
 import contextvars
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,8 @@ from minutes.sanitize import clean_minutes_html
 from minutes.signals import minutes_status_changed
 
 DEFAULT_DECISION_VERBS = "AGREED\nNOTED\nAPPROVED\nCONSIDERED\nREQUESTED"
+# A decision verb: a word or a few, as the minutes print it ("AGREED", "TOOK NOTE").
+VERB = re.compile(r"^[A-Za-z]+(?:[ '-][A-Za-z]+)*$")
 
 
 class TransitionRefused(ValidationError):
@@ -183,9 +186,22 @@ class Committee(models.Model):
     def clean(self):
         if self.code and not self.code.isalnum():
             raise ValidationError({"code": "Use letters and digits only, e.g. OPSG."})
+        errors = {}
         problem = reference_pattern_problem(self.action_reference, self.action_numbering)
         if problem:
-            raise ValidationError({"action_reference": problem})
+            errors["action_reference"] = problem
+        verbs = [line.strip() for line in (self.decision_verbs or "").splitlines() if line.strip()]
+        odd = [verb for verb in verbs if not VERB.match(verb)]
+        if not verbs:
+            errors["decision_verbs"] = "Give at least one verb, e.g. AGREED."
+        elif odd:
+            errors["decision_verbs"] = (
+                f"A verb is a word or two, e.g. AGREED or TOOK NOTE: “{odd[0][:40]}” is not."
+            )
+        elif len({verb.upper() for verb in verbs}) != len(verbs):
+            errors["decision_verbs"] = "Each verb once, please: a verb is listed twice."
+        if errors:
+            raise ValidationError(errors)
 
     def action_reference_for(self, meeting_number, n):
         """The reference of action number `n` (raised at meeting number `meeting_number`)."""

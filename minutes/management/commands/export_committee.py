@@ -1,0 +1,19 @@
+"""`manage.py export_committee CODE`: print the committee's conventions file (TOML)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from minutes.conventions_file import export
+from minutes.models import Committee
+
+
+class Command(BaseCommand):
+    help = "Print the TOML file that configures the committee CODE as it is (see configure_committee)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("code", help="the committee's code, e.g. OPSG")
+
+    def handle(self, code, **options):
+        committee = Committee.objects.filter(code=code).first()
+        if committee is None:
+            raise CommandError(f"No committee with the code {code!r}.")
+        self.stdout.write(export(committee), ending="")
