@@ -280,7 +280,7 @@ def make_data():
     ]
     data.committee = committee.pk
     actions = Action.objects.filter(committee=committee).order_by("id")
-    data.action_slugs = [action.slug for action in actions[:40]]
+    data.action_pages = [action.get_absolute_url() for action in actions.select_related("committee")[:40]]
     data.axes = apps.is_installed("axes")
     return data
 
@@ -740,7 +740,7 @@ def run_load(checks, servers, data, figures):
                 query = rng.choice(LOG_QUERIES).format(committee=data.committee)
                 requests.append(("GET", f"/actions/{query}", 200))
             elif kind == "action page":
-                requests.append(("GET", f"/actions/{rng.choice(data.action_slugs)}/", 200))
+                requests.append(("GET", rng.choice(data.action_pages), 200))
             elif kind == "PDF":
                 requests.append(("GET", f"/meetings/{rng.choice([MEETING, *data.meetings])}/pdf/", 200))
             elif kind == "static file":

@@ -755,13 +755,16 @@ def decision_wording(decision_name, decisions, style="bullets"):
 
 
 class Footnote(FrozenWhenPublished, EditableMixin, models.Model):
-    """A footnote on an item's text, marked after the first occurrence of its anchor."""
+    """A footnote on an item's text, marked after a chosen occurrence of its anchor words."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="footnotes")
     anchor_text = models.CharField(
         max_length=200,
         help_text="The words in the item's text that the footnote mark follows. "
         "If they are not found, the mark goes at the end of the text.",
+    )
+    occurrence = models.PositiveSmallIntegerField(
+        default=1, help_text="Which time the anchor words appear: 1 for the first, 2 for the second, …"
     )
     text = models.TextField()
     position = models.PositiveIntegerField(default=0)

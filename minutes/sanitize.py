@@ -29,25 +29,48 @@ def clean_minutes_html(value):
 _TAG = re.compile(r"<[^>]*>")
 
 
-def insert_after_text(markup, anchor, addition):
-    """Insert `addition` after the first `anchor` in the text (not inside a tag) of `markup`.
-
-    Appends it at the end when the anchor is not found. `markup` is sanitised HTML,
-    `anchor` plain text, `addition` trusted HTML.
-    """
-    needle = html.escape(anchor, quote=False)
-    start = 0
+def anchor_offset(markup, anchor, occurrence=1):
+    """Where a mark after the `occurrence`-th `anchor` (1 = the first) in the text of `markup` goes:
+    an index into `markup`, or None if the text has fewer occurrences. Matches are in the text,
+    never inside a tag; `markup` is sanitised HTML, `anchor` plain text."""
+    needle = html.escape(anchor or "", quote=False)
+    start, found = 0, 0
     while needle:
         index = markup.find(needle, start)
         if index < 0:
-            break
+            return None
         if markup.rfind("<", 0, index) <= markup.rfind(">", 0, index):
-            end = index + len(needle)
-            return markup[:end] + addition + markup[end:]
-        start = index + 1
-    if markup.endswith("</p>"):
-        return markup[: -len("</p>")] + addition + "</p>"
-    return markup + addition
+            found += 1
+            if found == max(occurrence, 1):
+                return index + len(needle)
+            start = index + len(needle)
+        else:
+            start = index + 1
+    return None
+
+
+def end_offset(markup):
+    """Where a mark goes when its anchor is not in the text: the end of the last paragraph."""
+    return len(markup) - len("</p>") if markup.endswith("</p>") else len(markup)
+
+
+def insert_marks(markup, marks):
+    """`markup` with each (offset, trusted HTML) of `marks` inserted; marks at the same offset keep
+    their order, so that two notes on one word read 1, 2."""
+    out, at = [], 0
+    for offset, addition in sorted(marks, key=lambda mark: mark[0]):
+        out.append(markup[at:offset])
+        out.append(addition)
+        at = offset
+    out.append(markup[at:])
+    return "".join(out)
+
+
+def insert_after_text(markup, anchor, addition, occurrence=1):
+    """Insert `addition` after the `occurrence`-th `anchor` in the text of `markup`, or at the end of
+    the text when it does not occur so often."""
+    offset = anchor_offset(markup, anchor, occurrence)
+    return insert_marks(markup, [(end_offset(markup) if offset is None else offset, addition)])
 
 
 def plain_text(markup):

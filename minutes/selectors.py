@@ -24,7 +24,7 @@ from minutes.models import (
     decision_wording,
     number_items,
 )
-from minutes.sanitize import insert_after_text
+from minutes.sanitize import anchor_offset, end_offset, insert_marks
 
 _parts = []
 
@@ -125,23 +125,36 @@ def meeting_minutes(meeting, *, only_item=None):
         item.outstanding = []
         item.item_footnotes = []
         shown = only_item is None or item.pk == only_item
-        html = print_html = item.minutes_text
+        text = item.minutes_text
+        # Numbered in the order their marks stand in the text (as the PDF numbers them); notes
+        # on the same words keep their order.
+        placed = []
         for footnote in parts.get("footnotes", []):
+            offset = anchor_offset(text, footnote.anchor_text, footnote.occurrence)
+            placed.append(
+                (end_offset(text) if offset is None else offset, footnote.position, footnote.pk, footnote)
+            )
+        marks, notes = [], []
+        for offset, _position, _pk, footnote in sorted(placed):
             footnote.number = len(numbered_footnotes) + 1
             numbered_footnotes.append(footnote)
             item.item_footnotes.append(footnote)
-            if not shown:
-                continue
-            mark = format_html(
-                '<sup class="footnote-ref"><a href="#footnote-{0}" id="footnote-ref-{0}" '
-                'aria-label="Footnote {0}">{0}</a></sup>',
-                footnote.number,
-            )
-            html = insert_after_text(html, footnote.anchor_text, mark)
-            # In print the footnote's own text stands where it is called; CSS floats it to
-            # the foot of the page.
-            note = format_html('<span class="footnote">{}</span>', footnote.text)
-            print_html = insert_after_text(print_html, footnote.anchor_text, note)
+            if shown:
+                marks.append(
+                    (
+                        offset,
+                        format_html(
+                            '<sup class="footnote-ref"><a href="#footnote-{0}" id="footnote-ref-{0}" '
+                            'aria-label="Footnote {0}">{0}</a></sup>',
+                            footnote.number,
+                        ),
+                    )
+                )
+                # In print the footnote's own text stands where it is called; CSS floats it to
+                # the foot of the page.
+                notes.append((offset, format_html('<span class="footnote">{}</span>', footnote.text)))
+        html = insert_marks(text, marks) if marks else text
+        print_html = insert_marks(text, notes) if notes else text
         item.minutes_html = html
         item.print_html = print_html
 

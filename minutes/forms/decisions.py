@@ -10,8 +10,7 @@ DECISION_TEXT_HELP = (
     "Type what follows the verb, e.g. “that the Draft Minutes from OPSG_53 will be published as final”."
 )
 ANCHOR_HELP = (
-    "The mark goes after the first place these words appear in the item's text, "
-    "or at the end of the text if they do not appear."
+    "The mark goes after these words in the item's text, or at the end of the text if they do not appear."
 )
 
 
@@ -95,12 +94,16 @@ class DecisionForm(EditTokenForm):
 class FootnoteForm(EditTokenForm):
     """A footnote's text and the words of the item's text its mark follows."""
 
-    token_fields = ("anchor_text", "text")
+    token_fields = ("anchor_text", "occurrence", "text")
 
     class Meta:
         model = Footnote
-        fields = ["anchor_text", "text"]
-        labels = {"anchor_text": "Anchor words in the text", "text": "Footnote text"}
+        fields = ["anchor_text", "occurrence", "text"]
+        labels = {
+            "anchor_text": "Anchor words in the text",
+            "occurrence": "Which time they appear",
+            "text": "Footnote text",
+        }
         help_texts = {"anchor_text": ANCHOR_HELP}
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
@@ -108,6 +111,18 @@ class FootnoteForm(EditTokenForm):
         super().__init__(*args, **kwargs)
         self.fields["anchor_text"].error_messages["required"] = "Type the words of the text the mark follows."
         self.fields["text"].error_messages["required"] = "Type the text of the footnote."
+        self.fields["occurrence"] = forms.IntegerField(
+            label="Which time they appear",
+            help_text="1 for the first time, 2 for the second, …",
+            required=False,
+            min_value=1,
+            max_value=99,
+            error_messages={
+                "invalid": "Give a number: 1 for the first time the words appear, 2 for the second, …",
+                "min_value": "Give 1 for the first time the words appear, 2 for the second, …",
+                "max_value": "Give a number up to 99.",
+            },
+        )
 
     def rebase_kwargs(self):
         return {"auto_id": self.auto_id}
@@ -117,6 +132,9 @@ class FootnoteForm(EditTokenForm):
         if not anchor:
             raise ValidationError("Type the words of the text the mark follows.")
         return anchor
+
+    def clean_occurrence(self):
+        return self.cleaned_data["occurrence"] or 1
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()

@@ -5,13 +5,12 @@ changes to the decisions (or footnotes) of one item never interleave and the
 positions stay 1..n.
 """
 
-import html
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from minutes.audit import update_with_history
 from minutes.models import AgendaItem, Decision, Footnote, Meeting
+from minutes.sanitize import anchor_offset
 
 
 class DraftClosed(ValidationError):
@@ -80,11 +79,13 @@ def decision_delete(*, decision):
 
 
 @transaction.atomic
-def footnote_add(*, item, anchor_text, text):
+def footnote_add(*, item, anchor_text, text, occurrence=1):
     """Add a footnote to `item`'s text, after the footnotes it already has."""
     item = _locked_item(item.pk)
     position = Footnote.objects.filter(item=item).count() + 1
-    return Footnote.objects.create(item=item, anchor_text=anchor_text, text=text, position=position)
+    return Footnote.objects.create(
+        item=item, anchor_text=anchor_text, occurrence=occurrence, text=text, position=position
+    )
 
 
 @transaction.atomic
@@ -95,26 +96,16 @@ def footnote_delete(*, footnote):
     _renumber(list(Footnote.objects.filter(item_id=footnote.item_id)))
 
 
-def footnote_anchor_found(markup, anchor):
-    """Whether the footnote mark for `anchor` follows it in `markup`, rather than going at the end.
-
-    The same search as minutes.sanitize.insert_after_text: the escaped anchor in
-    the text of the sanitised HTML, not inside a tag.
-    """
-    needle = html.escape(anchor or "", quote=False)
-    start = 0
-    while needle:
-        index = markup.find(needle, start)
-        if index < 0:
-            return False
-        if markup.rfind("<", 0, index) <= markup.rfind(">", 0, index):
-            return True
-        start = index + 1
-    return False
+def footnote_anchor_found(markup, anchor, occurrence=1):
+    """Whether the footnote mark for the `occurrence`-th `anchor` follows it in `markup`, rather than
+    going at the end (the same search as minutes.sanitize.anchor_offset)."""
+    return anchor_offset(markup, anchor, occurrence) is not None
 
 
 def footnotes_check_anchors(items):
     """Set `anchor_found` on each footnote of `items` (as built by meeting_minutes); no queries."""
     for item in items:
         for footnote in item.item_footnotes:
-            footnote.anchor_found = footnote_anchor_found(item.minutes_text or "", footnote.anchor_text)
+            footnote.anchor_found = footnote_anchor_found(
+                item.minutes_text or "", footnote.anchor_text, footnote.occurrence
+            )

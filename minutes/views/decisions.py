@@ -215,7 +215,10 @@ def footnote_add_view(request, reference, item_id):
     if form.is_valid():
         try:
             footnote_add(
-                item=item, anchor_text=form.cleaned_data["anchor_text"], text=form.cleaned_data["text"]
+                item=item,
+                anchor_text=form.cleaned_data["anchor_text"],
+                occurrence=form.cleaned_data["occurrence"],
+                text=form.cleaned_data["text"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -309,7 +309,7 @@ def test_the_secretary_adds_edits_and_deletes_a_footnote(secretary, meeting, ite
         {
             "anchor_text": "the action log",
             "text": "Version 3.",
-            "token": token(footnote, "anchor_text", "text"),
+            "token": token(footnote, "anchor_text", "occurrence", "text"),
         },
         **HTMX,
     )
@@ -348,8 +348,9 @@ def test_a_footnote_whose_words_are_not_in_the_text_is_flagged(secretary, meetin
     )
     assert text_of(response).count("These words are not in the text") == 1
     page = secretary.get(reverse("minutes:meeting-detail", args=[meeting.reference])).content.decode()
-    assert 'log.<sup class="footnote-ref"><a href="#footnote-1"' in page  # at the end
-    assert 'OPSG_53 &amp; the action<sup class="footnote-ref"><a href="#footnote-2"' in page
+    # Numbered in the order their marks stand in the text, as the PDF numbers them.
+    assert 'log.<sup class="footnote-ref"><a href="#footnote-2"' in page  # at the end
+    assert 'OPSG_53 &amp; the action<sup class="footnote-ref"><a href="#footnote-1"' in page
 
 
 def test_a_footnote_needs_its_anchor_and_text_and_keeps_what_was_typed(secretary, meeting, item):
@@ -370,7 +371,7 @@ def test_a_footnote_needs_its_anchor_and_text_and_keeps_what_was_typed(secretary
 def test_the_later_of_two_footnote_edits_is_refused(secretary, meeting, item):
     footnote = make_footnote(item, "OPSG_53", "Original.")
     edit = url("footnote-edit", meeting, footnote.pk)
-    started = token(footnote, "anchor_text", "text")
+    started = token(footnote, "anchor_text", "occurrence", "text")
     assert (
         secretary.post(edit, {"anchor_text": "OPSG_53", "text": "First.", "token": started}).status_code
         == 302
@@ -391,7 +392,7 @@ def endpoints(meeting, item):
     make_decision(item, "AGREED", "the plan", position=2)
     footnote = make_footnote(item, "OPSG_53", "A note.")
     decision_token = token(decision, "verb", "text")
-    footnote_token = token(footnote, "anchor_text", "text")
+    footnote_token = token(footnote, "anchor_text", "occurrence", "text")
     return [
         ("POST", url("decision-add", meeting, item.pk), {"verb": "AGREED", "text": "more"}),
         ("GET", url("decision-edit", meeting, decision.pk), {}),

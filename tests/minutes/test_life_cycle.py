@@ -214,6 +214,9 @@ def test_published_minutes_refuse_bulk_operations(frozen):
         "INSERT INTO minutes_agendaitem (meeting_id, position, kind, title, minutes_text, is_deferred, deferred_note, updated_at) "
         "VALUES ({meeting}, 9, 'item', 'Raw', '', false, '', CURRENT_TIMESTAMP)",
         "UPDATE minutes_decision SET text = 'changed' WHERE item_id IN (SELECT id FROM minutes_agendaitem WHERE meeting_id = {meeting})",
+        # After migrations that rebuild the table on SQLite (0008), its guard is still there.
+        "INSERT INTO minutes_footnote (item_id, anchor_text, occurrence, text, position) "
+        "SELECT id, 'x', 1, 'Raw', 9 FROM minutes_agendaitem WHERE meeting_id = {meeting}",
         "UPDATE minutes_publishedminutes SET sha256 = 'x' WHERE meeting_id = {meeting}",
         "DELETE FROM minutes_publishedminutes WHERE meeting_id = {meeting}",
     ],
