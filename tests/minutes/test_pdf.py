@@ -62,6 +62,12 @@ def demo_pdf(demo):
     return minutes_pdf.meeting_pdf(demo)
 
 
+def test_the_demo_pdf_is_exactly_as_before_committees_had_conventions(demo_pdf, tmp_path):
+    # OPSG's conventions are the defaults: nothing in its minutes may move.
+    expected = (SEED.parent / "OPSG_55_draft_minutes.pdf.txt").read_text()
+    assert pdf_text(demo_pdf, tmp_path=tmp_path) == expected
+
+
 def test_the_demo_pdf_reads_like_the_seed_document(demo_pdf, tmp_path):
     seed_words = words(SEED.read_text())
     pdf_words = words(pdf_text(demo_pdf, tmp_path=tmp_path))
