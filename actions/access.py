@@ -23,7 +23,7 @@ def get_action_for(user, code, slug):
     action = (
         Action.objects.visible_to(user)
         .with_overdue(timezone.localdate())
-        .select_related("committee", "meeting__committee", "item")
+        .select_related("committee", "meeting__committee", "item", "status_label")
         .filter(committee__code=code, slug=slug)
         .first()
     )

@@ -54,7 +54,7 @@ def rows(actions):
             last_target_on,
             revised_target_on,
             inert(action.owner_names),
-            action.get_status_display(),
+            action.status_display,
             action.latest_update_on,
             inert(action.latest_update_text),
         )

@@ -9,8 +9,9 @@ number of queries, while the minutes app knows nothing of actions.
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
+from django.utils.functional import SimpleLazyObject
 
-from actions.models import Action, ActionUpdate, TargetDate
+from actions.models import Action, ActionUpdate, TargetDate, status_choices
 
 
 @dataclass
@@ -25,12 +26,12 @@ class OutstandingAction:
     @property
     def status_label(self):
         if self.updates:
-            return self.updates[-1].get_status_after_display()
-        return self.action.get_status_display()
+            return self.updates[-1].status_after_display
+        return self.action.status_display
 
 
 def _with_owners_and_dates(queryset):
-    return queryset.prefetch_related(
+    return queryset.select_related("status_label").prefetch_related(
         "owner_organisations",
         "owner_people",
         Prefetch("target_dates", queryset=TargetDate.objects.select_related("meeting")),
@@ -71,7 +72,7 @@ def add_actions_to_minutes(minutes, *, only_item=None):
         .prefetch_related(
             Prefetch(
                 "updates",
-                queryset=ActionUpdate.objects.filter(meeting=meeting),
+                queryset=ActionUpdate.objects.filter(meeting=meeting).select_related("status_label"),
                 to_attr="updates_at_meeting",
             )
         )
@@ -81,5 +82,7 @@ def add_actions_to_minutes(minutes, *, only_item=None):
         last, revised = action.target_dates_at(meeting)
         rows.append(OutstandingAction(action, last, revised, action.updates_at_meeting))
     minutes.outstanding = rows
+    # What an update at the meeting may leave an action with: read only by the drafting page.
+    minutes.action_status_choices = SimpleLazyObject(lambda: status_choices(meeting.committee))
     for item in outstanding_items:
         item.outstanding = rows

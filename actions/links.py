@@ -107,7 +107,7 @@ def read_owner_link_token(token, *, slug=None, now=None):
     except (KeyError, TypeError):
         raise LinkRefused("This link is not valid: it may have been cut short or changed.") from None
     action = (
-        Action.objects.select_related("committee", "meeting__committee")
+        Action.objects.select_related("committee", "meeting__committee", "status_label")
         .prefetch_related("owner_organisations", "owner_people", "target_dates")
         .filter(pk=action_id)
         .first()

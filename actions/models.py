@@ -244,6 +244,11 @@ class Action(EditableMixin, models.Model):
     owner_people = models.ManyToManyField(Person, blank=True, related_name="actions")
     raised_on = models.DateField("date raised")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # The committee's own status where one was recorded ("Carried Forward", "Superseded"): it
+    # prints instead of Open or Closed; open or closed all the same, as `status` says.
+    status_label = models.ForeignKey(
+        "minutes.ActionStatus", on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Reference, text, owners and updates in one field, for the action log's search
@@ -348,6 +353,11 @@ class Action(EditableMixin, models.Model):
         return ", ".join(names)
 
     @property
+    def status_display(self):
+        """The status as the committee prints it: its own label where one was recorded."""
+        return self.status_label.label if self.status_label_id else self.get_status_display()
+
+    @property
     def is_open(self):
         """Not closed yet (open, or proposed for closure)."""
         return self.status != self.Status.CLOSED
@@ -440,12 +450,14 @@ class Action(EditableMixin, models.Model):
             raise ActionRefused(f"{current.reference} {state}: it cannot {words}. Nothing was saved.")
         self._write_status(current, to, on=on)
 
-    def _write_status(self, current, to, *, on=None):
-        """The one place an action's status is written: closed on the day `on`, else no closure date."""
+    def _write_status(self, current, to, *, on=None, label=None):
+        """The one place an action's status is written: closed on the day `on`, else no closure date;
+        `label` is the committee's own status recorded with it (none: Open, Closed as they are)."""
         closed_on = on if to == self.Status.CLOSED else None
-        if (current.status, current.closed_on) != (to, closed_on):
-            current.status, current.closed_on = to, closed_on
-            current.save(update_fields=["status", "closed_on"])
+        label_id = label.pk if label is not None else None
+        if (current.status, current.closed_on, current.status_label_id) != (to, closed_on, label_id):
+            current.status, current.closed_on, current.status_label = to, closed_on, label
+            current.save(update_fields=["status", "closed_on", "status_label"])
 
     def record_update(self, *, text, by=None, given_on=None, author_name=""):
         """Record a progress update given between meetings; the status is unchanged.
@@ -644,7 +656,9 @@ class Action(EditableMixin, models.Model):
                 current._revise_target_date(target_on, by=by, meeting=meeting)
             return current
 
-    def record_meeting_update(self, *, meeting, text, status, revised_target_on=None, by=None, based_on=None):
+    def record_meeting_update(
+        self, *, meeting, text, status=None, label=None, revised_target_on=None, by=None, based_on=None
+    ):
         """Record (or correct) the update given on this action at `meeting`, and apply it.
 
         One update per action and meeting: created the first time, changed in place
@@ -656,6 +670,11 @@ class Action(EditableMixin, models.Model):
         update the form started from), EditConflict with the update as it is now if
         someone else recorded it meanwhile; nothing is written then.
         """
+        if label is not None:
+            # One of the committee's own statuses: open or closed as it says.
+            if label.committee_id != self.committee_id:
+                raise ValidationError(f"{label} is not a status of {self.reference}'s committee.")
+            status = self.Status.OPEN if label.is_open else self.Status.CLOSED
         if status not in self.Status.values:
             raise ValidationError(f"{status!r} is not a status of an action.")
         with transaction.atomic():
@@ -678,6 +697,7 @@ class Action(EditableMixin, models.Model):
             update.given_on = meeting.held_on
             update.text = text.strip()
             update.status_after = status
+            update.status_label = label
             update.author = _user_or_none(by)
             _recorded(update, by)
 
@@ -696,7 +716,7 @@ class Action(EditableMixin, models.Model):
                 current._revise_target_date(revised_target_on, by=by, meeting=meeting)
 
             # What the meeting recorded is the status, whatever it was before: closed on its date.
-            self._write_status(current, status, on=meeting.held_on)
+            self._write_status(current, status, on=meeting.held_on, label=label)
             if status == self.Status.CLOSED:
                 current._settle_proposals(by=by, note=f"Closed at {meeting.reference}.")
             self._refresh_from(current)
@@ -779,6 +799,10 @@ class ActionUpdate(models.Model):
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_updates"
     )
     status_after = models.CharField(max_length=20, choices=Action.Status.choices)
+    # The committee's own status given with the update, if any (see Action.status_label).
+    status_label = models.ForeignKey(
+        "minutes.ActionStatus", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     author_name = models.CharField(
         max_length=200, blank=True, help_text="Who gave the update when they have no account (a signed link)."
@@ -792,6 +816,16 @@ class ActionUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.given_on:%d/%m/%Y}"
+
+    @property
+    def status_after_display(self):
+        """The status the update left, as the committee prints it."""
+        return self.status_label.label if self.status_label_id else self.get_status_after_display()
+
+    @property
+    def status_value(self):
+        """The status as the meeting update form names it: "status-<id>" for the committee's own."""
+        return f"status-{self.status_label_id}" if self.status_label_id else self.status_after
 
     @property
     def revised_target_on(self):
@@ -814,11 +848,23 @@ class ActionUpdate(models.Model):
         return meeting_update_token(self)
 
 
+def status_choices(committee):
+    """The statuses an update at a meeting may leave an action of `committee` with, as the form
+    names them: the committee's own ("status-<id>"), else Open and Closed; and Proposed closed."""
+    own = list(committee.action_statuses.all())
+    if not own:
+        return list(Action.Status.choices)
+    proposed = Action.Status.PROPOSED_CLOSED
+    return [(f"status-{status.pk}", status.label) for status in own] + [(proposed.value, proposed.label)]
+
+
 def meeting_update_token(update):
     """The token of the update recorded at a meeting: its text, status and revised target date ("" while none is)."""
     if update is None:
         return ""
-    return edit_token([update.text, update.status_after, _date_text(update.revised_target_on)])
+    return edit_token(
+        [update.text, update.status_after, update.status_label_id, _date_text(update.revised_target_on)]
+    )
 
 
 def _date_text(day):

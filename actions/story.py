@@ -30,7 +30,9 @@ def fetch_story(action, user):
     Only the updates the user may see (ActionUpdate.objects.visible_to): a reader does not
     see an update given at a meeting whose minutes are not published yet.
     """
-    updates = ActionUpdate.objects.visible_to(user).select_related("meeting__committee", "author")
+    updates = ActionUpdate.objects.visible_to(user).select_related(
+        "meeting__committee", "author", "status_label"
+    )
     prefetch_related_objects(
         [action],
         "owner_organisations",
@@ -90,7 +92,7 @@ def story(action, *, sees_drafts):
                 text=update.text,
                 by=author,
                 meeting=update.meeting,
-                status_after=update.get_status_after_display(),
+                status_after=update.status_after_display,
                 anchor=f"update-{update.pk}",
                 order=2,
             )

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from minutes.models import Committee, ItemKind, Membership, SeatCategory, StandardAgendaItem
-from minutes.services.committees import committee_configure
+from minutes.services.committees import committee_configure, committee_set_statuses, committee_statuses
 
 # Top-level keys and the committee fields they set.
 FIELDS = {
@@ -29,6 +29,7 @@ FIELDS = {
     "action_numbering": "action_numbering",
 }
 TABLES = {
+    "statuses": {"label", "open"},
     "seat_categories": {"name"},
     "standard_agenda": {"title", "kind"},
     "members": {"username", "role"},
@@ -79,9 +80,9 @@ def _refuse(text, key, message, occurrence=0, entry_key=None):
     raise FileRefused(f"{where} ({key.strip('[]')}): {message}")
 
 
-def _text(value, text, key, occurrence=0):
+def _text(value, text, key, occurrence=0, entry_key=None):
     if not isinstance(value, str):
-        _refuse(text, key, "give text in quotes.", occurrence)
+        _refuse(text, key, "give text in quotes.", occurrence, entry_key)
     return value.strip()
 
 
@@ -129,10 +130,15 @@ def parse(text):
                         index,
                         key,
                     )
-            for key in allowed - {"kind"}:
+            for key in allowed - {"kind", "open"}:
                 if key not in row:
                     _refuse(text, f"[[{table}]]", f"entry {index + 1} needs {key}.", index)
-            row = {key: _text(value, text, f"[[{table}]]", index) for key, value in row.items()}
+            if not isinstance(row.get("open", True), bool):
+                _refuse(text, f"[[{table}]]", f"entry {index + 1}: open is true or false.", index, "open")
+            row = {
+                key: value if key == "open" else _text(value, text, f"[[{table}]]", index, key)
+                for key, value in row.items()
+            }
             rows[index] = row
         checked[table] = rows
     return checked
@@ -204,6 +210,12 @@ def configure(text):
             for name in changed:
                 report.changes.append(f"{_key(name)}: {before[name]!r} -> {values[name]!r}")
         _check_tables(text, data, committee)
+        if "statuses" in data:
+            statuses = [(row["label"], row.get("open", True)) for row in data["statuses"]]
+            try:
+                report.changes += committee_set_statuses(committee=committee, statuses=statuses)
+            except ValidationError as error:
+                _refuse(text, "[[statuses]]", " ".join(error.messages))
         _apply_seat_categories(text, data, committee, report)
         _apply_standard_agenda(data, committee, report)
         _apply_members(data, committee, report)
@@ -279,6 +291,7 @@ def export(committee):
     for key, name in FIELDS.items():
         value = getattr(committee, name)
         data[key] = committee.verbs if key == "decision_verbs" else value
+    data["statuses"] = [{"label": label, "open": is_open} for label, is_open in committee_statuses(committee)]
     data["seat_categories"] = [{"name": category.name} for category in committee.seat_categories.all()]
     data["standard_agenda"] = [
         {"title": item.title, "kind": item.kind} for item in committee.standard_agenda_items.all()

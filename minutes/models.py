@@ -234,6 +234,33 @@ class SeatCategory(models.Model):
         return self.name
 
 
+class ActionStatus(models.Model):
+    """A status a committee's actions can have, as its minutes print it ("Carried Forward").
+
+    Open statuses are carried into Actions Outstanding at the next meeting; closed ones
+    end the action. A committee that defines none has Open and Closed.
+    """
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="action_statuses")
+    label = models.CharField(max_length=40)
+    is_open = models.BooleanField(
+        "counts as open",
+        default=True,
+        help_text="Open statuses are carried into the next meeting's Actions Outstanding.",
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["committee", "position", "id"]
+        verbose_name_plural = "action statuses"
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "label"], name="unique_action_status_label"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
 class ItemKind(models.TextChoices):
     ITEM = "item", "Ordinary item"
     PREVIOUS_MINUTES = "previous_minutes", "Previous Meeting Minutes"

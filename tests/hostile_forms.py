@@ -305,6 +305,8 @@ def f_committee_settings(w):
         "decision_list": committee.decision_list,
         "action_reference": committee.action_reference,
         "action_numbering": committee.action_numbering,
+        "open_statuses": "Open\nCarried Forward",
+        "closed_statuses": "Closed",
     }
 
 
@@ -639,7 +641,7 @@ FORMS = {
         Form(
             "secretary",
             f_committee_settings,
-            text=("name", "decision_name", "decision_verbs", "action_reference"),
+            text=("name", "decision_name", "decision_verbs", "action_reference", "open_statuses"),
             other=("decision_list", "action_numbering"),
             saved=lambda w: {
                 name: getattr(Committee.objects.get(pk=w.committee.pk), name)

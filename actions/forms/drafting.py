@@ -1,8 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from actions.models import EDIT_FIELDS, Action, meeting_update_token
+from actions.models import EDIT_FIELDS, Action, meeting_update_token, status_choices
 from minutes.forms import DATE, EditTokenForm
+from minutes.models import ActionStatus
 
 OWNERS_REQUIRED = "Choose at least one owner: an organisation or a person."
 
@@ -98,12 +99,21 @@ class MeetingUpdateForm(forms.Form):
         error_messages={"required": "Write the update given at the meeting, e.g. ‘The DCC noted that …’."},
     )
     revised_target_on = forms.DateField(label="Revised target date", required=False, widget=DATE)
-    status = forms.ChoiceField(label="Status after this meeting", choices=Action.Status.choices)
+    status = forms.ChoiceField(label="Status after this meeting")
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         self.fields["text"].label = f"Update given at {meeting.reference}"
+        self.fields["status"].choices = status_choices(meeting.committee)
+        self.fields["status"].error_messages["invalid_choice"] = "Choose one of the committee's statuses."
+
+    def clean_status(self):
+        """(status, label): a status of the workflow, or one of the committee's own."""
+        value = self.cleaned_data["status"]
+        if value.startswith("status-"):
+            return None, ActionStatus.objects.get(pk=int(value.removeprefix("status-")))
+        return value, None
 
     def rebase(self, current):
         """After a conflict: keep what the user typed, based on the update as it is now."""

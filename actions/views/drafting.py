@@ -167,10 +167,12 @@ def outstanding_update(request, reference, item_id, action_id):
 
     def save(form):
         data = form.cleaned_data
+        status, label = data["status"]
         return action.record_meeting_update(
             meeting=meeting,
             text=data["text"],
-            status=data["status"],
+            status=status,
+            label=label,
             revised_target_on=data["revised_target_on"],
             by=request.user,
             based_on=data["token"],

@@ -56,7 +56,9 @@ def owner_link(request, slug, token):
                 messages.success(request, f"Thank you: your update on {action.reference} was recorded.")
                 return redirect(request.path)
         status = INVALID
-    updates = list(action.updates.order_by("-given_on", "-id")[:LATEST_UPDATES])
+    updates = list(
+        action.updates.select_related("status_label").order_by("-given_on", "-id")[:LATEST_UPDATES]
+    )
     response = render(
         request,
         "actions/links/owner_link.html",

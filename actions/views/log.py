@@ -22,7 +22,9 @@ from actions.models import Action
 def action_log_filter(request):
     """The filtered log of the actions the user may see, every column annotated."""
     actions = with_log_columns(
-        Action.objects.visible_to(request.user).select_related("committee", "meeting__committee"),
+        Action.objects.visible_to(request.user).select_related(
+            "committee", "meeting__committee", "status_label"
+        ),
         user=request.user,
     ).prefetch_related("owner_organisations", "owner_people")
     return ActionFilter(request.GET, queryset=actions, user=request.user)
@@ -33,7 +35,7 @@ def page_rows(request, ids, today):
     rows = with_log_columns(
         Action.objects.visible_to(request.user)
         .filter(pk__in=ids)
-        .select_related("committee", "meeting__committee"),
+        .select_related("committee", "meeting__committee", "status_label"),
         user=request.user,
         overdue_on=today,
     ).prefetch_related("owner_organisations", "owner_people")

@@ -48,7 +48,7 @@ def my_actions(request):
         .open()
         .filter(pk__in=Action.objects.visible_to(user).values("pk"))
         .with_overdue(today)
-        .select_related("committee", "meeting__committee")
+        .select_related("committee", "meeting__committee", "status_label")
         .prefetch_related(
             "owner_organisations",
             "owner_people",

@@ -6,8 +6,27 @@ from minutes.models import Committee
 from minutes.services.committees import CONVENTION_FIELDS
 
 
+def _lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 class CommitteeSettingsForm(forms.ModelForm):
-    """How the committee's minutes read: decisions' lead-in, verbs and lists; action references."""
+    """How the committee's minutes read: decisions' lead-in, verbs and lists; action references and
+    statuses."""
+
+    open_statuses = forms.CharField(
+        label="Open statuses",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One a line, e.g. Open, Carried Forward, On Hold: carried into the next meeting's "
+        "Actions Outstanding.",
+        error_messages={"required": "Give at least one open status, e.g. Open."},
+    )
+    closed_statuses = forms.CharField(
+        label="Closed statuses",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One a line, e.g. Closed, Superseded: the action ends.",
+        error_messages={"required": "Give at least one closed status, e.g. Closed."},
+    )
 
     class Meta:
         model = Committee
@@ -40,6 +59,22 @@ class CommitteeSettingsForm(forms.ModelForm):
         # One a line, without blank lines; the committee checks them (Committee.clean).
         lines = self.cleaned_data["decision_verbs"].splitlines()
         return "\n".join(line.strip() for line in lines if line.strip())
+
+    def __init__(self, *args, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["open_statuses"].initial = "\n".join(label for label, is_open in statuses if is_open)
+        self.fields["closed_statuses"].initial = "\n".join(
+            label for label, is_open in statuses if not is_open
+        )
+        self.order_fields([*self.Meta.fields, "open_statuses", "closed_statuses"])
+
+    @property
+    def statuses(self):
+        """The statuses typed, as [(label, is_open)]: the open ones first, in the order typed."""
+        data = self.cleaned_data
+        return [(label, True) for label in _lines(data["open_statuses"])] + [
+            (label, False) for label in _lines(data["closed_statuses"])
+        ]
 
     def clean_decision_name(self):
         name = self.cleaned_data["decision_name"].strip()

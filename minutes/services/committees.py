@@ -7,9 +7,9 @@ as they are.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 
-from minutes.models import Committee, Meeting
+from minutes.models import ActionStatus, Committee, Meeting
 from minutes.signals import conventions_changing
 
 # What the settings page and the conventions file change.
@@ -70,3 +70,62 @@ def committee_configure(*, committee, **values):
     for name in (*changed, "last_action_number"):
         setattr(committee, name, getattr(current, name))
     return changed
+
+
+DEFAULT_STATUSES = [("Open", True), ("Closed", False)]
+
+
+def committee_statuses(committee):
+    """The committee's action statuses as (label, is_open), in order: its own, else Open and Closed."""
+    own = [(status.label, status.is_open) for status in committee.action_statuses.all()]
+    return own or list(DEFAULT_STATUSES)
+
+
+@transaction.atomic
+def committee_set_statuses(*, committee, statuses):
+    """Make the committee's action statuses `statuses` [(label, is_open)], in that order; returns
+    what changed, in words. Refused (ValidationError, nothing saved) for a blank or repeated label,
+    without an open and a closed status, or removing a status that actions have."""
+    statuses = [(label.strip(), bool(is_open)) for label, is_open in statuses]
+    if any(not label for label, _ in statuses):
+        raise ValidationError({"statuses": "A status needs a label."})
+    labels = [label.lower() for label, _ in statuses]
+    if len(set(labels)) != len(labels):
+        raise ValidationError({"statuses": "Each status once, please: a label is listed twice."})
+    if any(len(label) > 40 for label, _ in statuses):
+        raise ValidationError({"statuses": "Keep each status under 40 characters."})
+    if not any(is_open for _, is_open in statuses) or all(is_open for _, is_open in statuses):
+        raise ValidationError(
+            {"statuses": "Give at least one open status (carried forward) and one closed status."}
+        )
+    if statuses == committee_statuses(committee):
+        return []
+    existing = {
+        status.label: status
+        for status in ActionStatus.objects.select_for_update().filter(committee=committee)
+    }
+    changes = []
+    for label in existing.keys() - {label for label, _ in statuses}:
+        try:
+            existing[label].delete()
+        except ProtectedError:
+            raise ValidationError(
+                {"statuses": f"“{label}” is the status of actions or updates already: it cannot be removed."}
+            ) from None
+        changes.append(f"status removed: {label!r}")
+    for position, (label, is_open) in enumerate(statuses, start=1):
+        status = existing.get(label)
+        if status is None:
+            ActionStatus.objects.create(committee=committee, label=label, is_open=is_open, position=position)
+            changes.append(f"status added: {label!r} ({'open' if is_open else 'closed'})")
+        elif (status.is_open, status.position) != (is_open, position):
+            if status.is_open != is_open and status.actions.exists():
+                raise ValidationError(
+                    {
+                        "statuses": f"“{label}” is the status of actions already: it cannot change between open and closed."
+                    }
+                )
+            status.is_open, status.position = is_open, position
+            status.save(update_fields=["is_open", "position"])
+            changes.append(f"status changed: {label!r} ({'open' if is_open else 'closed'}, place {position})")
+    return changes

@@ -27,6 +27,8 @@ def data(committee, **changes):
         "decision_list": committee.decision_list,
         "action_reference": committee.action_reference,
         "action_numbering": committee.action_numbering,
+        "open_statuses": "Open",
+        "closed_statuses": "Closed",
     }
     return {**values, **changes}
 

@@ -205,3 +205,25 @@ def test_the_readme_example_configures_a_committee(tmp_path, pat):
     assert "Created the committee." in configure(tmp_path, example)
     committee = Committee.objects.get(code="PAB")
     assert committee.decision_list == "letters" and committee.verbs[-1] == "REQUESTED"
+
+
+def test_statuses_in_the_file(tmp_path, pat):
+    statuses = (
+        '\n[[statuses]]\nlabel = "Open"\n\n[[statuses]]\nlabel = "On Hold"\n'
+        '\n[[statuses]]\nlabel = "Closed"\nopen = false\n'
+    )
+    configure(tmp_path, BOARD + statuses)
+    committee = Committee.objects.get(code="PAB")
+    assert list(committee.action_statuses.values_list("label", "is_open")) == [
+        ("Open", True),
+        ("On Hold", True),
+        ("Closed", False),
+    ]
+    with pytest.raises(CommandError, match=r"line 38 \(statuses\): entry 3: open is true or false"):
+        configure(tmp_path, BOARD + statuses.replace("open = false", 'open = "no"'))
+    only_closed = statuses.replace('label = "Open"', 'label = "Done"\nopen = false').replace(
+        'label = "On Hold"', 'label = "Dropped"\nopen = false'
+    )
+    with pytest.raises(CommandError, match="one open status"):
+        configure(tmp_path, BOARD + only_closed)
+    assert list(committee.action_statuses.values_list("label", flat=True)) == ["Open", "On Hold", "Closed"]
