@@ -25,16 +25,21 @@ FIELDS = {
     "lead_in": "decision_name",
     "decision_verbs": "decision_verbs",
     "decision_list": "decision_list",
+    "item_numbering": "item_numbering",
+    "paper_references": "print_paper_references",
     "action_reference": "action_reference",
     "action_numbering": "action_numbering",
 }
 TABLES = {
     "statuses": {"label", "open"},
     "seat_categories": {"name"},
-    "standard_agenda": {"title", "kind"},
+    "standard_agenda": {"title", "kind", "heading", "text", "children"},
     "members": {"username", "role"},
 }
 KEYS = {"code", *FIELDS, *TABLES}
+OPTIONAL = {"kind", "open", "heading", "text", "children"}
+BOOLEANS = {"open", "heading"}
+CHILD_KEYS = {"title", "kind", "text"}
 
 
 class FileRefused(Exception):
@@ -107,7 +112,10 @@ def parse(text):
         if key not in data:
             continue
         value = data[key]
-        if key == "decision_verbs":
+        if key == "paper_references":
+            if not isinstance(value, bool):
+                _refuse(text, key, "give true or false.")
+        elif key == "decision_verbs":
             if not isinstance(value, list) or not all(isinstance(verb, str) for verb in value):
                 _refuse(text, key, 'give a list of verbs, e.g. ["AGREED", "NOTED"].')
             value = "\n".join(verb.strip() for verb in value)
@@ -130,17 +138,43 @@ def parse(text):
                         index,
                         key,
                     )
-            for key in allowed - {"kind", "open"}:
+            for key in allowed - OPTIONAL:
                 if key not in row:
                     _refuse(text, f"[[{table}]]", f"entry {index + 1} needs {key}.", index)
-            if not isinstance(row.get("open", True), bool):
-                _refuse(text, f"[[{table}]]", f"entry {index + 1}: open is true or false.", index, "open")
+            for key in BOOLEANS & row.keys():
+                if not isinstance(row[key], bool):
+                    _refuse(text, f"[[{table}]]", f"entry {index + 1}: {key} is true or false.", index, key)
+            children = row.pop("children", [])
             row = {
-                key: value if key == "open" else _text(value, text, f"[[{table}]]", index, key)
+                key: value if key in BOOLEANS else _text(value, text, f"[[{table}]]", index, key)
                 for key, value in row.items()
             }
+            if children:
+                row["children"] = _children(text, table, index, children)
             rows[index] = row
         checked[table] = rows
+    return checked
+
+
+def _children(text, table, index, children):
+    """The sub-items of a standard agenda entry ([[standard_agenda.children]]), checked."""
+    where = f"[[{table}]]"
+    if not isinstance(children, list) or not all(isinstance(child, dict) for child in children):
+        _refuse(text, where, f"entry {index + 1}: write its sub-items as [[{table}.children]] tables.", index)
+    checked = []
+    for number, child in enumerate(children, start=1):
+        unknown = child.keys() - CHILD_KEYS
+        if unknown:
+            _refuse(
+                text,
+                where,
+                f"entry {index + 1}, sub-item {number} has an unknown key {sorted(unknown)[0]!r}; "
+                f"the keys are {', '.join(sorted(CHILD_KEYS))}.",
+                index,
+            )
+        if "title" not in child:
+            _refuse(text, where, f"entry {index + 1}, sub-item {number} needs a title.", index)
+        checked.append({key: _text(value, text, where, index) for key, value in child.items()})
     return checked
 
 
@@ -149,18 +183,26 @@ def _check_tables(text, data, committee):
     for index, name in enumerate(names):
         if name in names[:index]:
             _refuse(text, "[[seat_categories]]", f"{name!r} is listed twice.", index, "name")
-    kinds = set(ItemKind.values)
+    kinds = set(ItemKind.values) - {ItemKind.HEADING}
     for index, row in enumerate(data.get("standard_agenda", [])):
-        if row.get("kind", ItemKind.ITEM) not in kinds:
+        for entry in (row, *row.get("children", [])):
+            if entry.get("kind", ItemKind.ITEM) not in kinds:
+                _refuse(
+                    text,
+                    "[[standard_agenda]]",
+                    f"entry {index + 1}: kind is one of {', '.join(sorted(kinds))}.",
+                    index,
+                    "kind",
+                )
+            if not entry["title"]:
+                _refuse(text, "[[standard_agenda]]", f"entry {index + 1} needs a title.", index)
+        if row.get("heading") and row.get("children"):
             _refuse(
                 text,
                 "[[standard_agenda]]",
-                f"entry {index + 1}: kind is one of {', '.join(sorted(kinds))}.",
+                f"entry {index + 1}: a heading takes no sub-items; the entries after it stand under it.",
                 index,
-                "kind",
             )
-        if not row["title"]:
-            _refuse(text, "[[standard_agenda]]", f"entry {index + 1} needs a title.", index)
     roles = set(Membership.Role.values)
     users = get_user_model().objects
     for index, row in enumerate(data.get("members", [])):
@@ -256,19 +298,48 @@ def _apply_seat_categories(text, data, committee, report):
             report.changes.append(f"seat category moved: {name!r} to place {position}")
 
 
+def _entry(row):
+    kind = ItemKind.HEADING if row.get("heading") else row.get("kind", ItemKind.ITEM)
+    return (row["title"], kind, row.get("text", ""))
+
+
+def _standard_agenda(committee):
+    """The committee's standard agenda as [((title, kind, text), [sub-items as (title, kind, text)])]."""
+    entries = list(committee.standard_agenda_items.all())
+    return [
+        (
+            (entry.title, entry.kind, entry.text),
+            [(child.title, child.kind, child.text) for child in entries if child.parent_id == entry.pk],
+        )
+        for entry in entries
+        if entry.parent_id is None
+    ]
+
+
 def _apply_standard_agenda(data, committee, report):
     if "standard_agenda" not in data:
         return
-    wanted = [(row["title"], row.get("kind", ItemKind.ITEM)) for row in data["standard_agenda"]]
-    current = list(committee.standard_agenda_items.values_list("title", "kind"))
-    if wanted == current:
+    wanted = [
+        (_entry(row), [_entry(child) for child in row.get("children", [])]) for row in data["standard_agenda"]
+    ]
+    if wanted == _standard_agenda(committee):
         return
     committee.standard_agenda_items.all().delete()
-    StandardAgendaItem.objects.bulk_create(
-        StandardAgendaItem(committee=committee, title=title, kind=kind, position=position)
-        for position, (title, kind) in enumerate(wanted, start=1)
-    )
-    report.changes.append(f"standard agenda: {len(wanted)} items ({', '.join(title for title, _ in wanted)})")
+    for position, ((title, kind, item_text), children) in enumerate(wanted, start=1):
+        parent = StandardAgendaItem.objects.create(
+            committee=committee, title=title, kind=kind, text=item_text, position=position
+        )
+        for child_position, (child_title, child_kind, child_text) in enumerate(children, start=1):
+            StandardAgendaItem.objects.create(
+                committee=committee,
+                parent=parent,
+                title=child_title,
+                kind=child_kind,
+                text=child_text,
+                position=child_position,
+            )
+    titles = ", ".join(title for (title, _, _), _ in wanted)
+    report.changes.append(f"standard agenda: {len(wanted)} items ({titles})")
 
 
 def _apply_members(data, committee, report):
@@ -285,6 +356,20 @@ def _apply_members(data, committee, report):
             membership.save(update_fields=["role"])
 
 
+def _exported_entry(entry, children):
+    title, kind, text = entry
+    row = {"title": title}
+    if kind == ItemKind.HEADING:
+        row["heading"] = True
+    elif kind != ItemKind.ITEM:
+        row["kind"] = kind
+    if text:
+        row["text"] = text
+    if children:
+        row["children"] = [_exported_entry(child, []) for child in children]
+    return row
+
+
 def export(committee):
     """The TOML file that configures `committee` as it is now."""
     data = {"code": committee.code}
@@ -294,7 +379,7 @@ def export(committee):
     data["statuses"] = [{"label": label, "open": is_open} for label, is_open in committee_statuses(committee)]
     data["seat_categories"] = [{"name": category.name} for category in committee.seat_categories.all()]
     data["standard_agenda"] = [
-        {"title": item.title, "kind": item.kind} for item in committee.standard_agenda_items.all()
+        _exported_entry(entry, children) for entry, children in _standard_agenda(committee)
     ]
     data["members"] = [
         {"username": membership.user.get_username(), "role": membership.role}

@@ -165,6 +165,19 @@ class Committee(models.Model):
         "number, {n} the action's number, zero-padded as in {n:02}. E.g. {code} {meeting}/{n:02} "
         "(OPSG 55/01), Action {n:03} (Action 004), {n:04} (0606).",
     )
+    item_numbering = models.CharField(
+        max_length=20,
+        choices=[
+            (PER_MEETING, "From 1 at each meeting"),
+            ("continuous", "Continuing from the last meeting's last item"),
+        ],
+        default=PER_MEETING,
+    )
+    print_paper_references = models.BooleanField(
+        "print paper references",
+        default=False,
+        help_text="The paper an item considers prints after its title: “3. PMR Report (OPSG_55_03)”.",
+    )
     action_numbering = models.CharField(
         max_length=20,
         choices=[
@@ -210,6 +223,10 @@ class Committee(models.Model):
     @property
     def numbers_actions_per_committee(self):
         return self.action_numbering == PER_COMMITTEE
+
+    @property
+    def numbers_items_continuously(self):
+        return self.item_numbering == "continuous"
 
     @property
     def verbs(self):
@@ -265,14 +282,22 @@ class ItemKind(models.TextChoices):
     ITEM = "item", "Ordinary item"
     PREVIOUS_MINUTES = "previous_minutes", "Previous Meeting Minutes"
     ACTIONS_OUTSTANDING = "actions_outstanding", "Actions Outstanding"
+    # Groups the items after it ("Open Session", "Confidential Session") and takes no number.
+    HEADING = "heading", "Heading (no number)"
+    # Its text, left empty, is written from the attendance: "Apologies were received from …".
+    APOLOGIES = "apologies", "Apologies"
 
 
 class StandardAgendaItem(models.Model):
     """An item of a committee's standard agenda, copied into each new meeting."""
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="standard_agenda_items")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, choices=ItemKind.choices, default=ItemKind.ITEM)
+    text = models.TextField("default text", blank=True, help_text="The item's minutes text to start from.")
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -410,6 +435,11 @@ class Meeting(EditableMixin, models.Model):
     end_time = models.TimeField(null=True, blank=True)
     location = models.CharField(max_length=200, blank=True, default="Teleconference")
     minutes_status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    first_item_number = models.PositiveIntegerField(
+        "number of the first item",
+        default=1,
+        help_text="1, or where the last meeting's numbers ended for a committee that numbers items continuously.",
+    )
     next_main_meeting_on = models.DateField("next main meeting", null=True, blank=True)
     next_reporting_meeting_on = models.DateField("next reporting meeting", null=True, blank=True)
     # The counter behind action references: only ever goes up, so a deleted
@@ -609,6 +639,9 @@ class AgendaItem(FrozenWhenPublished, EditableMixin, models.Model):
     position = models.PositiveIntegerField(default=0)
     kind = models.CharField(max_length=30, choices=ItemKind.choices, default=ItemKind.ITEM)
     title = models.CharField(max_length=300)
+    paper_reference = models.CharField(
+        max_length=60, blank=True, help_text="The paper the item considers, e.g. OPSG_55_03."
+    )
     minutes_text = models.TextField(blank=True, help_text="Sanitised HTML.")
     is_deferred = models.BooleanField("deferred", default=False)
     deferred_note = models.CharField(
@@ -631,11 +664,24 @@ class AgendaItem(FrozenWhenPublished, EditableMixin, models.Model):
         self.prepare_for_save()
         if self.parent_id and self.parent.parent_id:
             raise ValidationError("Items nest one level only.")
+        if self.parent_id and self.parent.is_heading:
+            raise ValidationError("A heading takes no sub-items: the items after it stand under it.")
         super().save(*args, **kwargs)
 
     def prepare_for_save(self):
         self.minutes_text = clean_minutes_html(self.minutes_text)
         self.title = self.title.strip()
+        self.paper_reference = self.paper_reference.strip()
+
+    @property
+    def is_heading(self):
+        """A heading groups the items after it and takes no number."""
+        return self.kind == ItemKind.HEADING
+
+    @property
+    def is_apologies(self):
+        """The item whose text, left empty, is written from the attendance."""
+        return self.kind == ItemKind.APOLOGIES
 
     @property
     def is_actions_outstanding(self):
@@ -648,43 +694,58 @@ class AgendaItem(FrozenWhenPublished, EditableMixin, models.Model):
         return self.kind == ItemKind.PREVIOUS_MINUTES
 
     def clean(self):
+        if self.is_heading and self.parent_id:
+            raise ValidationError({"kind": "A heading stands at the top level: outdent the item first."})
+        if self.is_heading and self.pk and self.children.exists():
+            raise ValidationError({"kind": "A heading takes no sub-items: outdent them first."})
         if self.parent_id:
             if self.parent.parent_id:
                 raise ValidationError({"parent": "Items nest one level only: choose a top-level item."})
+            if self.parent.is_heading:
+                raise ValidationError(
+                    {"parent": "A heading takes no sub-items: the items after it stand under it."}
+                )
             if self.parent.meeting_id != self.meeting_id:
                 raise ValidationError({"parent": "Choose an item of the same meeting."})
 
     @property
     def number(self):
-        """The printed number, e.g. "3.1" (computed by number_items for whole meetings)."""
+        """The printed number, e.g. "3.1" ("" for a heading), as number_items gives it for the whole
+        meeting (which sets it on every item without more queries)."""
         if hasattr(self, "_number"):
             return self._number
-        siblings = list(
-            AgendaItem.objects.filter(meeting_id=self.meeting_id, parent_id=self.parent_id).values_list(
-                "id", flat=True
-            )
+        items = list(
+            AgendaItem.objects.filter(meeting_id=self.meeting_id).only("parent_id", "position", "kind")
         )
-        own = str(siblings.index(self.pk) + 1)
-        return f"{self.parent.number}.{own}" if self.parent_id else own
+        start = Meeting.objects.filter(pk=self.meeting_id).values_list("first_item_number", flat=True).get()
+        number_items(items, start=start)
+        return next(item._number for item in items if item.pk == self.pk)
 
 
-def number_items(items):
+def number_items(items, start=1):
     """Give each item its number from order and nesting; return the top-level items.
 
     Each returned item has `sub_items`, its children in order. `items` are all the
-    items of one meeting, in the model's ordering.
+    items of one meeting, in the model's ordering. The first numbered item takes
+    `start` (a committee numbering continuously goes on from its last meeting);
+    headings take no number.
     """
     top = [item for item in items if item.parent_id is None]
     children = {}
     for item in items:
         if item.parent_id is not None:
             children.setdefault(item.parent_id, []).append(item)
-    for i, item in enumerate(top, start=1):
-        item._number = str(i)
+    number = start
+    for item in top:
         item.sub_items = children.get(item.pk, [])
+        if item.is_heading:
+            item._number = ""
+            continue
+        item._number = str(number)
         for j, child in enumerate(item.sub_items, start=1):
-            child._number = f"{i}.{j}"
+            child._number = f"{number}.{j}"
             child.sub_items = []
+        number += 1
     return top
 
 

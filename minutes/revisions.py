@@ -22,6 +22,7 @@ def snapshot_of(meeting):
             "key": f"item-{item.pk}",
             "parent": f"item-{item.parent_id}" if item.parent_id else None,
             "number": item.number,
+            "heading_text": item.heading_text,
             "title": item.title,
             "deferred": item.is_deferred,
             "deferred_note": item.deferred_note,

@@ -13,6 +13,7 @@ their AppConfig.ready(): the minutes know where such parts go, not what they are
 from dataclasses import dataclass, field
 
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from minutes.models import (
     AgendaItem,
@@ -113,7 +114,7 @@ def meeting_minutes(meeting, *, only_item=None):
     for footnote in footnotes:
         by_item.setdefault(footnote.item_id, {}).setdefault("footnotes", []).append(footnote)
 
-    top = number_items(items)
+    top = number_items(items, start=meeting.first_item_number)
     numbered_footnotes = []
     for item in _in_print_order(top):
         parts = by_item.get(item.pk, {})
@@ -124,6 +125,7 @@ def meeting_minutes(meeting, *, only_item=None):
         item.item_actions = []
         item.outstanding = []
         item.item_footnotes = []
+        item.heading_text = heading_text(item, committee)
         shown = only_item is None or item.pk == only_item
         text = item.minutes_text
         # Numbered in the order their marks stand in the text (as the PDF numbers them); notes
@@ -158,13 +160,52 @@ def meeting_minutes(meeting, *, only_item=None):
         item.minutes_html = html
         item.print_html = print_html
 
-    present, apologies = meeting_attendance(meeting) if only_item is None else ([], [])
+    apologies_items = [
+        item for item in _in_print_order(top) if item.is_apologies and only_item in (None, item.pk)
+    ]
+    if only_item is None or apologies_items:
+        present, apologies = meeting_attendance(meeting)
+    else:
+        present, apologies = [], []
+    for item in apologies_items:
+        if not (item.minutes_text or "").strip():
+            # Written from the attendance until the secretary writes it out.
+            item.generated_text = apologies_html(apologies)
+            item.minutes_html = item.print_html = item.generated_text
+    if only_item is not None:
+        present, apologies = [], []
     minutes = MeetingMinutes(
         meeting=meeting, present=present, apologies=apologies, items=top, footnotes=numbered_footnotes
     )
     for part in _parts:
         part(minutes, only_item=only_item)
     return minutes
+
+
+def apologies_html(apologies):
+    """The Apologies item's text, from the attendance: "Apologies were received from A (DCC) and B."."""
+    names = [
+        format_html("{} ({})", a.person.name, a.person.organisation.name)
+        if a.person.organisation_id
+        else format_html("{}", a.person.name)
+        for group in apologies
+        for a in group.attendances
+    ]
+    if not names:
+        return format_html("<p>{}</p>", "No apologies were received.")
+    listed = (
+        names[0] if len(names) == 1 else format_html("{} and {}", mark_safe(", ".join(names[:-1])), names[-1])
+    )
+    return format_html("<p>Apologies were received from {}.</p>", listed)
+
+
+def heading_text(item, committee):
+    """How an item's heading prints: "3. PMR Report", a heading's title alone, and the paper it
+    considers where the committee prints paper references: "3. PMR Report (OPSG_55_03)"."""
+    text = item.title if item.is_heading else f"{item.number}. {item.title}"
+    if committee.print_paper_references and item.paper_reference:
+        text = f"{text} ({item.paper_reference})"
+    return text
 
 
 def _in_print_order(top):

@@ -303,6 +303,7 @@ def f_committee_settings(w):
         "decision_name": committee.decision_name,
         "decision_verbs": committee.decision_verbs,
         "decision_list": committee.decision_list,
+        "item_numbering": committee.item_numbering,
         "action_reference": committee.action_reference,
         "action_numbering": committee.action_numbering,
         "open_statuses": "Open\nCarried Forward",
@@ -642,7 +643,7 @@ FORMS = {
             "secretary",
             f_committee_settings,
             text=("name", "decision_name", "decision_verbs", "action_reference", "open_statuses"),
-            other=("decision_list", "action_numbering"),
+            other=("decision_list", "item_numbering", "action_numbering"),
             saved=lambda w: {
                 name: getattr(Committee.objects.get(pk=w.committee.pk), name)
                 for name in ("name", "decision_name", "decision_verbs", "action_reference")

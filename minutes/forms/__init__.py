@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from minutes.access import committees_drafted_by
-from minutes.models import AgendaItem, Meeting
+from minutes.models import AgendaItem, ItemKind, Meeting
 from minutes.sanitize import clean_minutes_html
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -92,16 +92,43 @@ class ItemTextForm(EditTokenForm):
 
 
 class ItemForm(EditTokenForm):
-    """An item's title and whether it was deferred."""
+    """An item's title, the paper it considers, whether it is a heading, and whether it was deferred."""
 
-    token_fields = ("title", "is_deferred", "deferred_note")
+    token_fields = ("title", "kind", "paper_reference", "is_deferred", "deferred_note")
+    is_heading = forms.BooleanField(
+        label="A heading (no number)",
+        required=False,
+        help_text="Groups the items after it, e.g. “Open Session”, “Confidential Session”.",
+    )
 
     class Meta:
         model = AgendaItem
-        fields = ["title", "is_deferred", "deferred_note"]
-        labels = {"is_deferred": "This item was deferred", "deferred_note": "Deferred until"}
-        help_texts = {"deferred_note": "Optional, e.g. “the SSC has considered the DCC proposal”."}
+        fields = ["title", "paper_reference", "is_deferred", "deferred_note"]
+        labels = {
+            "paper_reference": "Paper reference",
+            "is_deferred": "This item was deferred",
+            "deferred_note": "Deferred until",
+        }
+        help_texts = {
+            "paper_reference": "Optional, e.g. OPSG_55_03.",
+            "deferred_note": "Optional, e.g. “the SSC has considered the DCC proposal”.",
+        }
         error_messages = {"title": {"required": "Give the item a title."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["title", "paper_reference", "is_heading", "is_deferred", "deferred_note"])
+        self.fields["is_heading"].initial = self.instance.is_heading
+        if self.instance.kind not in (ItemKind.ITEM, ItemKind.HEADING):
+            # Previous minutes, Actions Outstanding, Apologies: what they are stays.
+            del self.fields["is_heading"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "is_heading" in self.fields:
+            # Checked by the item itself (AgendaItem.clean) once the form has set it.
+            self.instance.kind = ItemKind.HEADING if cleaned.get("is_heading") else ItemKind.ITEM
+        return cleaned
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -130,6 +157,7 @@ class MeetingDetailsForm(EditTokenForm):
         "start_time",
         "end_time",
         "location",
+        "first_item_number",
         "next_main_meeting_on",
         "next_reporting_meeting_on",
     )
@@ -142,6 +170,7 @@ class MeetingDetailsForm(EditTokenForm):
             "start_time",
             "end_time",
             "location",
+            "first_item_number",
             "next_main_meeting_on",
             "next_reporting_meeting_on",
         ]
@@ -153,6 +182,18 @@ class MeetingDetailsForm(EditTokenForm):
             "next_reporting_meeting_on": DATE,
         }
         labels = {"start_time": "Starts at", "end_time": "Ends at"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_item_number"].required = False
+        self.fields["first_item_number"].min_value = 1
+
+    def clean_first_item_number(self):
+        # Left empty: as it is.
+        number = self.cleaned_data["first_item_number"]
+        if number is not None and number < 1:
+            raise ValidationError("Items are numbered from 1 or more.")
+        return number or self.instance.first_item_number
 
 
 class MeetingCreateForm(forms.ModelForm):

@@ -36,6 +36,8 @@ class CommitteeSettingsForm(forms.ModelForm):
             "decision_name": "Lead-in of decisions",
             "decision_verbs": "Decision verbs",
             "decision_list": "Several decisions on an item print as",
+            "item_numbering": "Item numbers",
+            "print_paper_references": "Print paper references after item titles",
             "action_reference": "Action references",
             "action_numbering": "Action numbers",
         }
@@ -52,6 +54,7 @@ class CommitteeSettingsForm(forms.ModelForm):
         widgets = {
             "decision_verbs": forms.Textarea(attrs={"rows": 5}),
             "decision_list": forms.RadioSelect,
+            "item_numbering": forms.RadioSelect,
             "action_numbering": forms.RadioSelect,
         }
 

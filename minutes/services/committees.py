@@ -18,6 +18,8 @@ CONVENTION_FIELDS = (
     "decision_name",
     "decision_verbs",
     "decision_list",
+    "item_numbering",
+    "print_paper_references",
     "action_reference",
     "action_numbering",
 )

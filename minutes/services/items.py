@@ -57,6 +57,10 @@ def item_move(*, item, direction):
         if item.children.exists():
             raise MoveRefused(f"“{item.title}” has sub-items of its own: outdent them first.")
         new_parent = siblings[index - 1]
+        if new_parent.is_heading:
+            raise MoveRefused(
+                f"“{new_parent.title}” is a heading: the items after it stand under it already."
+            )
         position = new_parent.children.count() + 1
         update_with_history(AgendaItem.objects.filter(pk=item.pk), parent=new_parent, position=position)
         _renumber(siblings[:index] + siblings[index + 1 :])
@@ -91,6 +95,10 @@ def item_reorder(*, meeting, layout):
             raise ValidationError("Items nest one level only.")
         if parent_id == item_id:
             raise ValidationError("An item cannot be its own sub-item.")
+        if parent_id is not None and items[parent_id].is_heading:
+            raise ValidationError("A heading takes no sub-items: the items after it stand under it.")
+        if parent_id is not None and items[item_id].is_heading:
+            raise ValidationError("A heading stands at the top level.")
     counters = {}
     for item_id, parent_id in layout:
         counters[parent_id] = counters.get(parent_id, 0) + 1

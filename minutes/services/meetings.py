@@ -2,16 +2,31 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from simple_history.utils import bulk_create_with_history
 
-from minutes.models import AgendaItem, Attendance, Meeting
+from minutes.models import AgendaItem, Attendance, ItemKind, Meeting
 
 
 def meeting_next_number(committee):
     """The number a new meeting of `committee` is offered: the last one plus one."""
     last = Meeting.objects.filter(committee=committee).aggregate(last=Max("number"))["last"]
     return (last or 0) + 1
+
+
+def next_item_number(committee, meeting):
+    """Where a new meeting's item numbers start for a committee numbering items continuously: after
+    the last number of its latest earlier meeting."""
+    previous = (
+        Meeting.objects.filter(committee=committee)
+        .filter(Q(held_on__lt=meeting.held_on) | Q(held_on=meeting.held_on, number__lt=meeting.number))
+        .order_by("-held_on", "-number")
+        .first()
+    )
+    if previous is None:
+        return 1
+    numbered = AgendaItem.objects.filter(meeting=previous, parent=None).exclude(kind=ItemKind.HEADING).count()
+    return previous.first_item_number + numbered
 
 
 @transaction.atomic
@@ -22,12 +37,26 @@ def meeting_create(*, committee, copy_attendance=False, **fields):
     meeting is the starting point (everyone present again, role notes kept).
     """
     meeting = Meeting(committee=committee, **fields)
+    if committee.numbers_items_continuously and "first_item_number" not in fields:
+        meeting.first_item_number = next_item_number(committee, meeting)
     meeting.full_clean()
     meeting.save()
-    for position, standard in enumerate(committee.standard_agenda_items.all(), start=1):
-        AgendaItem.objects.create(
-            meeting=meeting, title=standard.title, kind=standard.kind, position=position
+    standard = list(committee.standard_agenda_items.all())
+    top = [entry for entry in standard if entry.parent_id is None]
+    for position, entry in enumerate(top, start=1):
+        item = AgendaItem.objects.create(
+            meeting=meeting, title=entry.title, kind=entry.kind, minutes_text=entry.text, position=position
         )
+        children = [child for child in standard if child.parent_id == entry.pk]
+        for child_position, child in enumerate(children, start=1):
+            AgendaItem.objects.create(
+                meeting=meeting,
+                parent=item,
+                title=child.title,
+                kind=child.kind,
+                minutes_text=child.text,
+                position=child_position,
+            )
     if copy_attendance:
         previous = meeting.earlier_meetings().order_by("-held_on", "-number").first()
         if previous is not None:

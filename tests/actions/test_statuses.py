@@ -155,6 +155,7 @@ def test_the_settings_page_sets_the_statuses(client, users, committee):
         "decision_name": committee.decision_name,
         "decision_verbs": committee.decision_verbs,
         "decision_list": committee.decision_list,
+        "item_numbering": committee.item_numbering,
         "action_reference": committee.action_reference,
         "action_numbering": committee.action_numbering,
         "open_statuses": "Open\nOn Hold",

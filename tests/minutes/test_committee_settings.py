@@ -25,6 +25,7 @@ def data(committee, **changes):
         "decision_name": committee.decision_name,
         "decision_verbs": committee.decision_verbs,
         "decision_list": committee.decision_list,
+        "item_numbering": committee.item_numbering,
         "action_reference": committee.action_reference,
         "action_numbering": committee.action_numbering,
         "open_statuses": "Open",
