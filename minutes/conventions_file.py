@@ -29,6 +29,8 @@ FIELDS = {
     "paper_references": "print_paper_references",
     "action_reference": "action_reference",
     "action_numbering": "action_numbering",
+    "attendance_columns": "attendance_columns",
+    "attendance_grouping": "attendance_grouping",
 }
 TABLES = {
     "statuses": {"label", "open"},
@@ -119,6 +121,10 @@ def parse(text):
             if not isinstance(value, list) or not all(isinstance(verb, str) for verb in value):
                 _refuse(text, key, 'give a list of verbs, e.g. ["AGREED", "NOTED"].')
             value = "\n".join(verb.strip() for verb in value)
+        elif key == "attendance_columns":
+            if not isinstance(value, list) or not all(isinstance(column, str) for column in value):
+                _refuse(text, key, 'give a list of columns, e.g. ["name", "initials", "organisation"].')
+            value = ",".join(column.strip() for column in value)
         else:
             value = _text(value, text, key)
         checked[name] = value
@@ -375,7 +381,11 @@ def export(committee):
     data = {"code": committee.code}
     for key, name in FIELDS.items():
         value = getattr(committee, name)
-        data[key] = committee.verbs if key == "decision_verbs" else value
+        if key == "decision_verbs":
+            value = committee.verbs
+        elif key == "attendance_columns":
+            value = committee.attendance_column_list
+        data[key] = value
     data["statuses"] = [{"label": label, "open": is_open} for label, is_open in committee_statuses(committee)]
     data["seat_categories"] = [{"name": category.name} for category in committee.seat_categories.all()]
     data["standard_agenda"] = [

@@ -78,6 +78,13 @@ def attendance_block_context(meeting, *, form=None, focus=""):
         form = AttendanceAddForm(meeting=meeting)
     if focus == "name":
         form.fields["name"].widget.attrs["autofocus"] = True
-    present, apologies = meeting_attendance(meeting)
-    minutes = MeetingMinutes(meeting=meeting, present=present, apologies=apologies, items=[])
+    attendance = meeting_attendance(meeting)
+    minutes = MeetingMinutes(
+        meeting=meeting,
+        present=attendance.present,
+        apologies=attendance.apologies,
+        observers=attendance.observers,
+        attendance=attendance,
+        items=[],
+    )
     return {"meeting": meeting, "minutes": minutes, "attendance_form": form, "attendance_focus": focus}

@@ -21,6 +21,14 @@ from minutes.sanitize import clean_minutes_html
 from minutes.signals import minutes_status_changed
 
 DEFAULT_DECISION_VERBS = "AGREED\nNOTED\nAPPROVED\nCONSIDERED\nREQUESTED"
+# What an attendance table may print, and how its header names each.
+ATTENDANCE_COLUMNS = {
+    "seat_category": "Category",
+    "name": "Name",
+    "initials": "Initials",
+    "organisation": "Organisation",
+    "role_note": "Role",
+}
 # A decision verb: a word or a few, as the minutes print it ("AGREED", "TOOK NOTE").
 VERB = re.compile(r"^[A-Za-z]+(?:[ '-][A-Za-z]+)*$")
 
@@ -157,6 +165,17 @@ class Committee(models.Model):
         default="bullets",
         help_text="How several decisions on one item print after the lead-in.",
     )
+    attendance_columns = models.CharField(
+        max_length=100,
+        default="seat_category,name",
+        help_text="What the attendance tables print, in order: seat_category, name, initials, "
+        "organisation, role_note (comma-separated).",
+    )
+    attendance_grouping = models.CharField(
+        max_length=20,
+        choices=[("seat_category", "By seat category"), ("none", "One list")],
+        default="seat_category",
+    )
     action_reference = models.CharField(
         "action reference pattern",
         max_length=60,
@@ -200,6 +219,17 @@ class Committee(models.Model):
         if self.code and not self.code.isalnum():
             raise ValidationError({"code": "Use letters and digits only, e.g. OPSG."})
         errors = {}
+        columns = self.attendance_column_list
+        if (
+            not columns
+            or any(column not in ATTENDANCE_COLUMNS for column in columns)
+            or "name" not in columns
+        ):
+            errors["attendance_columns"] = (
+                "List the columns to print, with name among them: " + ", ".join(ATTENDANCE_COLUMNS) + "."
+            )
+        elif len(set(columns)) != len(columns):
+            errors["attendance_columns"] = "Each column once, please."
         problem = reference_pattern_problem(self.action_reference, self.action_numbering)
         if problem:
             errors["action_reference"] = problem
@@ -223,6 +253,10 @@ class Committee(models.Model):
     @property
     def numbers_actions_per_committee(self):
         return self.action_numbering == PER_COMMITTEE
+
+    @property
+    def attendance_column_list(self):
+        return [column.strip() for column in (self.attendance_columns or "").split(",") if column.strip()]
 
     @property
     def numbers_items_continuously(self):
@@ -593,18 +627,41 @@ class Meeting(EditableMixin, models.Model):
         )
 
 
+def suggest_initials(name):
+    """Initials from a name, as minutes use them: "Andy Knowles" -> "AK"."""
+    return "".join(word[0] for word in re.findall(r"[A-Za-z][A-Za-z'-]*", name or "")).upper()[:10]
+
+
 class Attendance(FrozenWhenPublished, EditableMixin, models.Model):
-    """A person at a meeting in a seat category, present or sending apologies."""
+    """A person at a meeting in a seat category: present (in the room or remotely, perhaps for part
+    of it, perhaps sitting in for an absent member), sending apologies, or observing."""
 
     class Status(models.TextChoices):
         PRESENT = "present", "Present"
         APOLOGIES = "apologies", "Apologies"
+        OBSERVER = "observer", "Observer"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
     seat_category = models.ForeignKey(SeatCategory, on_delete=models.PROTECT, related_name="attendances")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PRESENT)
     role_note = models.CharField(max_length=100, blank=True, help_text="e.g. Meeting Secretary")
+    initials = models.CharField(max_length=10, blank=True, help_text="As the minutes use them, e.g. AK.")
+    remote = models.BooleanField("joined remotely", default=False)
+    alternate_for = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alternates",
+        help_text="The absent member this person sat in for.",
+    )
+    joined_at_item = models.ForeignKey(
+        "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    left_after_item = models.ForeignKey(
+        "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     position = models.PositiveIntegerField(default=0)
 
     objects = FrozenWhenPublishedQuerySet.as_manager()
@@ -626,6 +683,20 @@ class Attendance(FrozenWhenPublished, EditableMixin, models.Model):
             and self.seat_category.committee_id != self.meeting.committee_id
         ):
             raise ValidationError({"seat_category": "Choose a seat category of this meeting's committee."})
+        if self.alternate_for_id:
+            if self.status == self.Status.APOLOGIES:
+                raise ValidationError({"alternate_for": "Someone sending apologies sits in for nobody."})
+            if (
+                self.alternate_for.status != self.Status.APOLOGIES
+                or self.alternate_for.meeting_id != self.meeting_id
+            ):
+                raise ValidationError(
+                    {"alternate_for": "Choose a member who sent apologies to this meeting."}
+                )
+        for name in ("joined_at_item", "left_after_item"):
+            item = getattr(self, name)
+            if item is not None and item.meeting_id != self.meeting_id:
+                raise ValidationError({name: "Choose an item of this meeting."})
 
 
 class AgendaItem(FrozenWhenPublished, EditableMixin, models.Model):

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from minutes.models import (
+    ATTENDANCE_COLUMNS,
     AgendaItem,
     Attendance,
     Decision,
@@ -45,8 +46,29 @@ def register_minutes_part(part):
 
 @dataclass
 class CategoryGroup:
-    category: SeatCategory
+    category: SeatCategory | None  # None: the committee prints one list
     attendances: list
+
+
+@dataclass
+class AttendanceTables:
+    """The attendance tables as the committee prints them."""
+
+    present: list
+    apologies: list
+    observers: list
+    columns: list  # [(key, header)] of ATTENDANCE_COLUMNS
+    grouped: bool  # by seat category
+
+    @property
+    def printed(self):
+        """(title, groups) of each table, attendees first."""
+        return [("Attendees:", self.present), ("Apologies:", self.apologies), ("Observers:", self.observers)]
+
+    @property
+    def classic(self):
+        """Category | Members, names listed per category: the layout of the OPSG's minutes."""
+        return self.grouped and [key for key, _ in self.columns] == ["seat_category", "name"]
 
 
 @dataclass
@@ -56,6 +78,8 @@ class MeetingMinutes:
     apologies: list
     items: list
     footnotes: list = field(default_factory=list)
+    observers: list = field(default_factory=list)
+    attendance: AttendanceTables | None = None
     # Filled by the registered parts: the Actions Outstanding rows.
     outstanding: list = field(default_factory=list)
 
@@ -80,17 +104,77 @@ def _grouped(categories, attendances):
     return [group for group in groups.values() if group.attendances]
 
 
-def meeting_attendance(meeting):
-    """(present, apologies): the meeting's attendance grouped by seat category, in two queries."""
+def meeting_attendance(meeting, items=None):
+    """The meeting's attendance as its committee prints it (an AttendanceTables), in a fixed number of
+    queries. `items` are the meeting's items, numbered, if the caller has them (for "from item 4")."""
+    committee = meeting.committee
     categories = list(SeatCategory.objects.filter(committee_id=meeting.committee_id))
     attendances = list(
         Attendance.objects.filter(meeting=meeting)
-        .select_related("person__organisation")
+        .select_related("person__organisation", "alternate_for__person", "seat_category")
         .order_by("position", "id")
     )
-    present = _grouped(categories, [a for a in attendances if a.status == Attendance.Status.PRESENT])
-    apologies = _grouped(categories, [a for a in attendances if a.status == Attendance.Status.APOLOGIES])
-    return present, apologies
+    if items is None and any(a.joined_at_item_id or a.left_after_item_id for a in attendances):
+        items = list(AgendaItem.objects.filter(meeting=meeting))
+        number_items(items, start=meeting.first_item_number)
+    numbers = {item.pk: item.number for item in items or []}
+    by_absent = {}
+    for attendance in attendances:
+        if attendance.alternate_for_id:
+            by_absent.setdefault(attendance.alternate_for_id, []).append(attendance.person.name)
+    keys = committee.attendance_column_list
+    for attendance in attendances:
+        attendance.notes = _notes(attendance, numbers, by_absent.get(attendance.pk, []))
+        attendance.cells = _cells(attendance, keys)
+    grouped = committee.attendance_grouping == "seat_category"
+
+    def groups(status):
+        chosen = [a for a in attendances if a.status == status]
+        return _grouped(categories, chosen) if grouped else ([CategoryGroup(None, chosen)] if chosen else [])
+
+    columns = [(key, ATTENDANCE_COLUMNS[key]) for key in committee.attendance_column_list]
+    return AttendanceTables(
+        present=groups(Attendance.Status.PRESENT),
+        apologies=groups(Attendance.Status.APOLOGIES),
+        observers=groups(Attendance.Status.OBSERVER),
+        columns=columns,
+        grouped=grouped,
+    )
+
+
+def _cells(attendance, keys):
+    """The row an attendance table prints for `attendance`, one cell per column `keys`."""
+    person = attendance.person
+    notes = attendance.notes
+    if "role_note" in keys and attendance.role_note:
+        notes = notes[1:]  # the role has a column of its own
+    values = {
+        "name": f"{person.name} ({'; '.join(notes)})" if notes else person.name,
+        "initials": attendance.initials,
+        "organisation": person.organisation.name if person.organisation_id else "",
+        "seat_category": attendance.seat_category.name,
+        "role_note": attendance.role_note,
+    }
+    return [values[key] for key in keys]
+
+
+def _notes(attendance, numbers, represented_by):
+    """What the minutes say after a name, in brackets: role, remote, part of the meeting, alternates."""
+    notes = [attendance.role_note] if attendance.role_note else []
+    if attendance.remote:
+        notes.append("remote")
+    joined, left = numbers.get(attendance.joined_at_item_id), numbers.get(attendance.left_after_item_id)
+    if joined and left:
+        notes.append(f"items {joined} to {left}")
+    elif joined:
+        notes.append(f"from item {joined}")
+    elif left:
+        notes.append(f"until item {left}")
+    if attendance.alternate_for_id:
+        notes.append(f"for {attendance.alternate_for.person.name}")
+    if represented_by:
+        notes.append(f"represented by {' and '.join(represented_by)}")
+    return notes
 
 
 def meeting_minutes(meeting, *, only_item=None):
@@ -163,19 +247,24 @@ def meeting_minutes(meeting, *, only_item=None):
     apologies_items = [
         item for item in _in_print_order(top) if item.is_apologies and only_item in (None, item.pk)
     ]
+    attendance = None
     if only_item is None or apologies_items:
-        present, apologies = meeting_attendance(meeting)
-    else:
-        present, apologies = [], []
+        attendance = meeting_attendance(meeting, items)
     for item in apologies_items:
         if not (item.minutes_text or "").strip():
             # Written from the attendance until the secretary writes it out.
-            item.generated_text = apologies_html(apologies)
+            item.generated_text = apologies_html(attendance.apologies)
             item.minutes_html = item.print_html = item.generated_text
     if only_item is not None:
-        present, apologies = [], []
+        attendance = None
     minutes = MeetingMinutes(
-        meeting=meeting, present=present, apologies=apologies, items=top, footnotes=numbered_footnotes
+        meeting=meeting,
+        present=attendance.present if attendance else [],
+        apologies=attendance.apologies if attendance else [],
+        observers=attendance.observers if attendance else [],
+        attendance=attendance,
+        items=top,
+        footnotes=numbered_footnotes,
     )
     for part in _parts:
         part(minutes, only_item=only_item)

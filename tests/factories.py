@@ -143,3 +143,24 @@ def make_full_meeting(committee, number, scale):
         if i % 4 == 0:
             make_footnote(parent, "anchor words")
     return meeting
+
+
+def settings_data(committee, **changes):
+    """What the committee settings page posts for `committee` as it is, with `changes`."""
+    committee.refresh_from_db()
+    values = {
+        "name": committee.name,
+        "decision_name": committee.decision_name,
+        "decision_verbs": committee.decision_verbs,
+        "decision_list": committee.decision_list,
+        "item_numbering": committee.item_numbering,
+        "action_reference": committee.action_reference,
+        "action_numbering": committee.action_numbering,
+        "attendance_grouping": committee.attendance_grouping,
+        "attendance_columns": committee.attendance_column_list,
+        "open_statuses": "Open",
+        "closed_statuses": "Closed",
+    }
+    if committee.print_paper_references:
+        values["print_paper_references"] = "on"
+    return {**values, **changes}

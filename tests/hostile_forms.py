@@ -37,6 +37,7 @@ from minutes.models import (
 from minutes.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, clean_minutes_html
 from minutes.services.attendance import CHANGED_FIELDS
 from minutes.services.meetings import meeting_next_number
+from tests.factories import settings_data
 from tests.hostile_support import (
     CORE_VALUES,
     CORPUS_VALUES,
@@ -177,6 +178,11 @@ def f_attendance_add(w):
         "attendance-seat_category": w.seat_category.pk,
         "attendance-status": "present",
         "attendance-role_note": "",
+        "attendance-initials": "SN",
+        "attendance-remote": "on",
+        "attendance-alternate_for": "",
+        "attendance-joined_at_item": w.item.pk,
+        "attendance-left_after_item": "",
     }
     return url("minutes:attendance-add", w.draft.reference), data
 
@@ -189,6 +195,9 @@ def f_attendance_edit(w):
         p + "status": attendance.status,
         p + "role_note": attendance.role_note,
         p + "token": attendance.edit_token(CHANGED_FIELDS),
+        p + "initials": attendance.initials,
+        p + "remote": "on",
+        p + "left_after_item": w.item.pk,
     }
     return url("minutes:attendance-edit", w.draft.reference, attendance.pk), data
 
@@ -298,17 +307,8 @@ def f_verdict(w):
 
 def f_committee_settings(w):
     committee = Committee.objects.get(pk=w.committee.pk)
-    return url("minutes:committee-settings", committee.code), {
-        "name": committee.name,
-        "decision_name": committee.decision_name,
-        "decision_verbs": committee.decision_verbs,
-        "decision_list": committee.decision_list,
-        "item_numbering": committee.item_numbering,
-        "action_reference": committee.action_reference,
-        "action_numbering": committee.action_numbering,
-        "open_statuses": "Open\nCarried Forward",
-        "closed_statuses": "Closed",
-    }
+    data = settings_data(committee, open_statuses="Open\nCarried Forward")
+    return url("minutes:committee-settings", committee.code), data
 
 
 def f_post_update(w):
@@ -354,6 +354,7 @@ def _saved_attendance(w):
         "attendance-name": person.name,
         "attendance-organisation": person.organisation.name if person.organisation else "",
         "attendance-role_note": attendance.role_note,
+        # Not the initials: left blank, they are suggested from the name (test_attendance_details).
     }
 
 
@@ -450,8 +451,20 @@ FORMS = {
         Form(
             "secretary",
             f_attendance_add,
-            text=("attendance-name", "attendance-organisation", "attendance-role_note"),
-            other=("attendance-seat_category", "attendance-status"),
+            text=(
+                "attendance-name",
+                "attendance-organisation",
+                "attendance-role_note",
+                "attendance-initials",
+            ),
+            other=(
+                "attendance-seat_category",
+                "attendance-status",
+                "attendance-remote",
+                "attendance-alternate_for",
+                "attendance-joined_at_item",
+                "attendance-left_after_item",
+            ),
             saved=_saved_attendance,
             models=(Attendance, Person, Organisation),
         )
@@ -460,11 +473,14 @@ FORMS = {
         Form(
             "secretary",
             f_attendance_edit,
-            text=("attendance-{attendance}-role_note",),
+            text=("attendance-{attendance}-role_note", "attendance-{attendance}-initials"),
             other=(
                 "attendance-{attendance}-seat_category",
                 "attendance-{attendance}-status",
                 "attendance-{attendance}-token",
+                "attendance-{attendance}-remote",
+                "attendance-{attendance}-left_after_item",
+                "attendance-{attendance}-alternate_for",
             ),
             saved=lambda w: {
                 f"attendance-{w.attendance.pk}-role_note": Attendance.objects.get(
@@ -643,7 +659,13 @@ FORMS = {
             "secretary",
             f_committee_settings,
             text=("name", "decision_name", "decision_verbs", "action_reference", "open_statuses"),
-            other=("decision_list", "item_numbering", "action_numbering"),
+            other=(
+                "decision_list",
+                "item_numbering",
+                "action_numbering",
+                "attendance_grouping",
+                "attendance_columns",
+            ),
             saved=lambda w: {
                 name: getattr(Committee.objects.get(pk=w.committee.pk), name)
                 for name in ("name", "decision_name", "decision_verbs", "action_reference")

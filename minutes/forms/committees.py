@@ -2,7 +2,7 @@
 
 from django import forms
 
-from minutes.models import Committee
+from minutes.models import ATTENDANCE_COLUMNS, Committee
 from minutes.services.committees import CONVENTION_FIELDS
 
 
@@ -28,6 +28,15 @@ class CommitteeSettingsForm(forms.ModelForm):
         error_messages={"required": "Give at least one closed status, e.g. Closed."},
     )
 
+    attendance_columns = forms.MultipleChoiceField(
+        label="Columns of the attendance tables",
+        choices=list(ATTENDANCE_COLUMNS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Category and Name grouped by seat category is the classic layout: the names of "
+        "each category listed together.",
+        error_messages={"required": "Choose the columns to print, Name among them."},
+    )
+
     class Meta:
         model = Committee
         fields = list(CONVENTION_FIELDS)
@@ -40,6 +49,7 @@ class CommitteeSettingsForm(forms.ModelForm):
             "print_paper_references": "Print paper references after item titles",
             "action_reference": "Action references",
             "action_numbering": "Action numbers",
+            "attendance_grouping": "Attendance tables",
         }
         help_texts = {
             "decision_name": "How decisions name the committee, e.g. “The OPSG” or “The Board”.",
@@ -56,6 +66,7 @@ class CommitteeSettingsForm(forms.ModelForm):
             "decision_list": forms.RadioSelect,
             "item_numbering": forms.RadioSelect,
             "action_numbering": forms.RadioSelect,
+            "attendance_grouping": forms.RadioSelect,
         }
 
     def clean_decision_verbs(self):
@@ -69,7 +80,18 @@ class CommitteeSettingsForm(forms.ModelForm):
         self.fields["closed_statuses"].initial = "\n".join(
             label for label, is_open in statuses if not is_open
         )
+        self.initial["attendance_columns"] = self.instance.attendance_column_list
         self.order_fields([*self.Meta.fields, "open_statuses", "closed_statuses"])
+
+    def clean_attendance_columns(self):
+        """The columns ticked, as the committee stores them: in the order it prints them now, new
+        ones where the list of columns puts them."""
+        chosen = self.cleaned_data["attendance_columns"]
+        if "name" not in chosen:
+            raise forms.ValidationError("Name is always printed: tick it too.")
+        current = [column for column in self.instance.attendance_column_list if column in chosen]
+        order = current + [column for column in ATTENDANCE_COLUMNS if column not in current]
+        return ",".join(column for column in order if column in chosen)
 
     @property
     def statuses(self):

@@ -11,9 +11,20 @@ from django.db.models import Max
 
 from minutes.audit import update_with_history
 from minutes.editing import EditConflict
-from minutes.models import Attendance, Meeting, Organisation, Person
+from minutes.models import Attendance, Meeting, Organisation, Person, suggest_initials
 
-CHANGED_FIELDS = ("seat_category", "status", "role_note")
+CHANGED_FIELDS = (
+    "seat_category",
+    "status",
+    "role_note",
+    "initials",
+    "remote",
+    "alternate_for",
+    "joined_at_item",
+    "left_after_item",
+)
+# What else a listing may say besides its category, status and role: `details` of the functions below.
+DETAILS = ("initials", "remote", "alternate_for", "joined_at_item", "left_after_item")
 
 
 def _locked_draft(meeting):
@@ -31,7 +42,7 @@ def _check_listing(meeting, seat_category, status, role_note):
     if seat_category is None or seat_category.committee_id != meeting.committee_id:
         raise ValidationError({"seat_category": "Choose one of this committee's seat categories."})
     if status not in Attendance.Status.values:
-        raise ValidationError({"status": "Choose present or apologies."})
+        raise ValidationError({"status": "Choose present, apologies or observer."})
     longest = Attendance._meta.get_field("role_note").max_length
     if len(role_note) > longest:
         raise ValidationError({"role_note": f"Shorten the role note to {longest} characters or fewer."})
@@ -50,6 +61,10 @@ def describe_listing(attendance):
     text = f"{attendance.get_status_display().lower()}, in {attendance.seat_category.name}"
     if attendance.role_note:
         text += f" ({attendance.role_note})"
+    if attendance.remote:
+        text += ", remotely"
+    if attendance.alternate_for_id:
+        text += f", for {attendance.alternate_for.person.name}"
     return text
 
 
@@ -92,14 +107,19 @@ def _organisation_named(name):
 
 
 @transaction.atomic
-def attendance_add(*, meeting, name, organisation_name="", seat_category, status, role_note=""):
+def attendance_add(*, meeting, name, organisation_name="", seat_category, status, role_note="", **details):
     """Put someone on the list of `meeting`, at the end of their seat category.
 
     An existing person whose name matches (ignoring case and surrounding spaces) is
     reused; otherwise a new person is created, in `organisation_name` if given (a
     new organisation if that name is not known). Someone already on the list is
-    refused, as is a seat category of another committee.
+    refused, as is a seat category of another committee. `details` (DETAILS) say more:
+    initials (suggested from the name when not given), remote, whom they sit in for,
+    from and until which item.
     """
+    unknown = set(details) - set(DETAILS)
+    if unknown:
+        raise TypeError(f"Unknown details: {', '.join(sorted(unknown))}")
     meeting = _locked_draft(meeting)
     name, organisation_name, role_note = name.strip(), organisation_name.strip(), role_note.strip()
     if not name:
@@ -121,13 +141,16 @@ def attendance_add(*, meeting, name, organisation_name="", seat_category, status
     else:
         organisation = _organisation_named(organisation_name) if organisation_name else None
         person = Person.objects.create(name=name, organisation=organisation)
+    initials = (details.pop("initials", "") or "").strip() or suggest_initials(person.name)
     attendance = Attendance(
         meeting=meeting,
         person=person,
         seat_category=seat_category,
         status=status,
         role_note=role_note,
+        initials=initials,
         position=_end_of(meeting, seat_category),
+        **details,
     )
     attendance.full_clean(validate_unique=False)
     try:
@@ -139,15 +162,20 @@ def attendance_add(*, meeting, name, organisation_name="", seat_category, status
 
 
 @transaction.atomic
-def attendance_change(*, attendance, seat_category, status, role_note, based_on):
-    """Change someone's seat category, present or apologies, and role note.
+def attendance_change(*, attendance, seat_category, status, role_note, based_on, **details):
+    """Change someone's seat category, status, role note and `details` (DETAILS).
 
     `based_on` is the edit token the form started from: if someone else changed
     these since, EditConflict is raised with the row as it is now and nothing is
     saved. Moving to another category puts them at its end.
     """
     meeting = _locked_draft(attendance.meeting)
-    current = Attendance.objects.select_for_update().filter(pk=attendance.pk, meeting=meeting).first()
+    current = (
+        Attendance.objects.select_for_update()
+        .select_related("person")
+        .filter(pk=attendance.pk, meeting=meeting)
+        .first()
+    )
     if current is None:
         raise EditConflict(None)
     role_note = role_note.strip()
@@ -156,6 +184,13 @@ def attendance_change(*, attendance, seat_category, status, role_note, based_on)
     current.seat_category = seat_category
     current.status = status
     current.role_note = role_note
+    for name, value in details.items():
+        if name not in DETAILS:
+            raise TypeError(f"Unknown detail: {name}")
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    if "initials" in details and not current.initials:
+        current.initials = suggest_initials(current.person.name)
+    current.full_clean(validate_unique=False, exclude=["person", "meeting"])
     current.save_if_unchanged(CHANGED_FIELDS, based_on=based_on)
     if moved:
         current.position = _end_of(meeting, seat_category)

@@ -22,6 +22,8 @@ CONVENTION_FIELDS = (
     "print_paper_references",
     "action_reference",
     "action_numbering",
+    "attendance_columns",
+    "attendance_grouping",
 )
 
 

@@ -18,7 +18,13 @@ from minutes.drafting import attendance_block_context, drafting_context
 from minutes.editing import INVALID, edit_part, into_slot
 from minutes.forms.attendance import AttendanceAddForm, AttendanceEditForm
 from minutes.models import Attendance
-from minutes.services.attendance import attendance_add, attendance_change, attendance_remove, describe_listing
+from minutes.services.attendance import (
+    DETAILS,
+    attendance_add,
+    attendance_change,
+    attendance_remove,
+    describe_listing,
+)
 from minutes.views.parts import draft_url, render_part
 
 SECTION = "minutes/drafting/_attendance.html"
@@ -76,6 +82,7 @@ def attendance_add_view(request, reference):
                 seat_category=data["seat_category"],
                 status=data["status"],
                 role_note=data["role_note"],
+                **{name: data[name] for name in DETAILS},
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -113,6 +120,7 @@ def attendance_edit(request, reference, attendance_id):
             status=data["status"],
             role_note=data["role_note"],
             based_on=data["token"],
+            **{name: data[name] for name in DETAILS},
         )
 
     edit = edit_part(request, form, save)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from minutes.access import get_committee_for
 from minutes.editing import INVALID
 from minutes.forms.committees import CommitteeSettingsForm
-from minutes.models import decision_wording
+from minutes.models import ATTENDANCE_COLUMNS, decision_wording
 from minutes.services.committees import (
     CONVENTION_FIELDS,
     committee_configure,
@@ -41,6 +41,8 @@ def preview(committee, statuses):
         "several": decision_wording(committee.decision_name, samples, committee.decision_list),
         "open_statuses": [label for label, is_open in statuses if is_open],
         "closed_statuses": [label for label, is_open in statuses if not is_open],
+        "attendance_columns": [ATTENDANCE_COLUMNS.get(key, key) for key in committee.attendance_column_list],
+        "attendance_grouped": committee.attendance_grouping == "seat_category",
     }
 
 

@@ -12,7 +12,14 @@ from django.urls import reverse
 from actions.models import Action
 from minutes.models import ActionStatus, ItemKind
 from minutes.services.committees import committee_set_statuses, committee_statuses
-from tests.factories import make_committee, make_item, make_meeting, make_organisation, raise_action
+from tests.factories import (
+    make_committee,
+    make_item,
+    make_meeting,
+    make_organisation,
+    raise_action,
+    settings_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,17 +157,7 @@ def test_the_settings_page_sets_the_statuses(client, users, committee):
     url = reverse("minutes:committee-settings", args=[committee.code])
     page = client.get(url).content.decode()
     assert "Carried forward: Open. Ending the action: Closed." in page
-    data = {
-        "name": committee.name,
-        "decision_name": committee.decision_name,
-        "decision_verbs": committee.decision_verbs,
-        "decision_list": committee.decision_list,
-        "item_numbering": committee.item_numbering,
-        "action_reference": committee.action_reference,
-        "action_numbering": committee.action_numbering,
-        "open_statuses": "Open\nOn Hold",
-        "closed_statuses": "Closed\nSuperseded",
-    }
+    data = settings_data(committee, open_statuses="Open\nOn Hold", closed_statuses="Closed\nSuperseded")
     assert client.post(url, data).status_code == 302
     assert committee_statuses(committee) == STATUSES
     response = client.post(url, {**data, "closed_statuses": "Open"})

@@ -70,6 +70,18 @@ def test_the_secretary_records_who_attended(page, live_server, log_in, assert_ac
     add_form.get_by_role("button", name="Add attendee").click()
     expect(category_row(apologies, "SECAS")).to_contain_text("Veronica Asantewaa (Meeting Secretary)")
 
+    # Someone sits in for Veronica, remotely: the details are under "More".
+    add_form.get_by_label("Name").fill("Sam Standin")
+    add_form.get_by_label("Seat category").select_option(label="SECAS")
+    add_form.get_by_text("More: initials, remote").click()
+    add_form.get_by_label("Joined remotely").check()
+    add_form.get_by_label("Sitting in for").select_option(label="Veronica Asantewaa")
+    add_form.get_by_role("button", name="Add attendee").click()
+    expect(category_row(attendees, "SECAS")).to_contain_text("Sam Standin (remote; for Veronica Asantewaa)")
+    expect(category_row(apologies, "SECAS")).to_contain_text(
+        "Veronica Asantewaa (Meeting Secretary; represented by Sam Standin)"
+    )
+
     # Move Dave to another category.
     section.get_by_role("link", name="Edit Dave Warner").click()
     edit_form = page.get_by_role("form", name="How Dave Warner is listed")
@@ -101,11 +113,12 @@ def test_the_secretary_records_who_attended(page, live_server, log_in, assert_ac
 
     # The tables read in the committee's order, and so does the page after a reload.
     page.reload()
-    expect(attendees.get_by_role("rowheader")).to_have_text(["DCC"])
+    expect(attendees.get_by_role("rowheader")).to_have_text(["DCC", "SECAS"])
     expect(apologies.get_by_role("rowheader")).to_have_text(["SECAS"])
     expect(attendees.get_by_role("row").nth(1)).to_have_text(re.compile(r"DCC\s*Dave Warner"))
     assert [(a.person.name, a.seat_category.name, a.status) for a in Attendance.objects.order_by("id")] == [
         ("Dave Warner", "DCC", "present"),
         ("Veronica Asantewaa", "SECAS", "apologies"),
+        ("Sam Standin", "SECAS", "present"),
     ]
     assert_accessible(page)

@@ -10,7 +10,16 @@ from django.urls import reverse
 from actions.models import Action
 from minutes.models import Committee, Meeting
 from minutes.services.committees import committee_configure
-from tests.factories import make_decision, make_item, make_meeting, publish, raise_action
+from tests.factories import (
+    make_attendance,
+    make_decision,
+    make_item,
+    make_meeting,
+    make_person,
+    publish,
+    raise_action,
+    settings_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +29,7 @@ def url(committee):
 
 
 def data(committee, **changes):
-    values = {
-        "name": committee.name,
-        "decision_name": committee.decision_name,
-        "decision_verbs": committee.decision_verbs,
-        "decision_list": committee.decision_list,
-        "item_numbering": committee.item_numbering,
-        "action_reference": committee.action_reference,
-        "action_numbering": committee.action_numbering,
-        "open_statuses": "Open",
-        "closed_statuses": "Closed",
-    }
-    return {**values, **changes}
+    return settings_data(committee, **changes)
 
 
 @pytest.mark.parametrize(
@@ -71,6 +69,7 @@ def test_saving_changes_the_next_actions_and_the_drafts_not_the_published_minute
     item = make_item(published, "Reports")
     make_decision(item, "NOTED", "the report")
     make_decision(item, "AGREED", "the plan")
+    make_attendance(published, make_person("Andy Knowles"), initials="AK")
     publish(published, users["secretary"])
     pdf = bytes(published.published_versions.get().pdf)
     draft = make_meeting(committee, 55)
@@ -78,12 +77,15 @@ def test_saving_changes_the_next_actions_and_the_drafts_not_the_published_minute
     make_decision(draft_item, "NOTED", "the report")
     make_decision(draft_item, "AGREED", "the plan")
     raise_action(draft)
+    make_attendance(draft, make_person("Rachel Black"), initials="RB")
 
     client.force_login(users["secretary"])
     changes = {
         "action_reference": "{code}/{meeting}/{n:03}",
         "decision_list": "numbers",
         "decision_name": "The Group",
+        "attendance_columns": ["name", "initials"],
+        "attendance_grouping": "none",
     }
     response = client.post(url(committee), data(committee, **changes))
     assert response.status_code == 302
@@ -91,6 +93,7 @@ def test_saving_changes_the_next_actions_and_the_drafts_not_the_published_minute
     assert Action.objects.filter(meeting=draft).order_by("pk").first().reference == "OPSG 55/01"
     draft_page = client.get(reverse("minutes:meeting-detail", args=[draft.reference])).content.decode()
     assert "The Group:" in draft_page and '<span class="decision-marker">2.</span>' in draft_page
+    assert "<td>Rachel Black</td><td>RB</td>" in draft_page
     published.refresh_from_db()
     assert bytes(published.published_versions.get().pdf) == pdf
     response = client.get(reverse("minutes:meeting-pdf", args=[published.reference]))
