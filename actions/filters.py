@@ -10,10 +10,12 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from actions.models import Action, ActionUpdate, TargetDate, closed_last, overdue_condition
-from minutes.models import Committee, Organisation, Person
+from minutes.models import ActionStatus, Committee, Organisation, Person
 
 PAGE_SIZES = (25, 50, 100)
 OUTSTANDING = "outstanding"  # the status filter's "open or proposed closed"
+LABEL = "label:"  # the status filter's committee statuses: "label:Carried Forward"
+STATUS_CHOICES = [(OUTSTANDING, "Open or proposed closed"), *Action.Status.choices]
 
 # Sort keys (as in the URL) and the columns behind them; every order ends with the
 # reference (committee, meeting number, sequence: "OPSG 9/01" before "OPSG 10/01").
@@ -145,7 +147,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label="Status",
-        choices=[(OUTSTANDING, "Open or proposed closed"), *Action.Status.choices],
+        choices=STATUS_CHOICES,
         empty_label="Any status",
         method="filter_status",
     )
@@ -207,6 +209,9 @@ class ActionFilter(django_filters.FilterSet):
             Committee.objects.all() if user.is_staff else Committee.objects.filter(memberships__user=user)
         )
         self.filters["committee"].queryset = committees.order_by("code")
+        labels = self.committee_statuses(committees)
+        if labels:
+            self.filters["status"].extra["choices"] = [*STATUS_CHOICES, ("Committees' statuses", labels)]
         owners = self.owner_choices(visible)
         # Given as a callable: a form copies its fields deeply, and hundreds of choices with them.
         self.filters["owner"].extra["choices"] = lambda: owners
@@ -222,6 +227,19 @@ class ActionFilter(django_filters.FilterSet):
     def filter_meeting(self, queryset, name, value):
         code, _, number = value.strip().rpartition("_")
         return queryset.filter(meeting__committee__code__iexact=code, meeting__number=int(number))
+
+    @staticmethod
+    def committee_statuses(committees):
+        """The statuses the committees name besides open, proposed closed and closed ("Carried
+        Forward", "On Hold"), as choices: one query."""
+        plain = [label.casefold() for _, label in Action.Status.choices]
+        labels = (
+            ActionStatus.objects.filter(committee__in=committees.values("pk"))
+            .order_by("label")
+            .values_list("label", flat=True)
+            .distinct()
+        )
+        return [(LABEL + label, label) for label in labels if label.casefold() not in plain]
 
     @staticmethod
     def owner_choices(visible):
@@ -275,6 +293,8 @@ class ActionFilter(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         if value == OUTSTANDING:
             return queryset.open()
+        if value.startswith(LABEL):
+            return queryset.filter(status_label__label=value.removeprefix(LABEL))
         return queryset.filter(status=value)
 
     def filter_owner(self, queryset, name, value):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from actions.models import Action, ActionUpdate, TargetDate
+from actions.references import action_named
 from minutes.history import DELETED, MeetingHistoryLink, Source, history_page, register_meeting_links
 from minutes.models import Meeting
 
@@ -95,7 +96,7 @@ def actions_raised_at(meeting):
     rows += [(pk, reference, True) for pk, reference in deleted]
     return [
         MeetingHistoryLink(
-            f"History of action {reference}",
+            f"History of {action_named(reference)}",
             reverse("actions:action-history", args=[meeting.reference, pk]),
             is_deleted,
         )

@@ -18,7 +18,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.references import typed_reference
+from actions.references import action_named, typed_reference
 from minutes.conventions import PER_COMMITTEE, format_reference, reference_slug
 from minutes.editing import EditableMixin, EditConflict, edit_token
 from minutes.models import AgendaItem, Committee, Meeting, Membership, Organisation, Person
@@ -346,6 +346,17 @@ class Action(EditableMixin, models.Model):
         return [f"org-{o.pk}" for o in self.owner_organisations.all()] + [
             f"person-{p.pk}" for p in self.owner_people.all()
         ]
+
+    @property
+    def callout(self):
+        """How the minutes introduce the action: "ACTION OPSG 55/01", or the reference alone when it
+        says so itself ("Action 025")."""
+        return self.reference if self.named == self.reference else f"ACTION {self.reference}"
+
+    @property
+    def named(self):
+        """The action in a sentence: "action OPSG 55/01", "Action 025" (see action_named)."""
+        return action_named(self.reference)
 
     @property
     def owner_names(self):

@@ -35,3 +35,9 @@ def reference_from_old_slug(slug):
         return None
     code, number, sequence = match.groups()
     return code, format_reference(DEFAULT_REFERENCE, code=code, meeting=number, n=sequence)
+
+
+def action_named(reference):
+    """The action in a sentence: "action OPSG 55/01", or the reference alone when it says so itself
+    ("Action 021"). Capitalise the first letter at the start of a sentence."""
+    return reference if reference.lower().startswith("action") else f"action {reference}"

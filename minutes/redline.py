@@ -527,7 +527,11 @@ def redline(old_snapshot, new_snapshot):
         status=UNCHANGED,
         title_segments=[Segment(EQUAL, "Attendance and details")],
     )
-    for name, label, status in [("present", "Attendees", "present"), ("apologies", "Apologies", "apologies")]:
+    for name, label, status in [
+        ("present", "Attendees", "present"),
+        ("apologies", "Apologies", "apologies"),
+        ("observers", "Observers", "observers"),
+    ]:
         part = _Part(name, label, "people", "entry", label, label, label)
         _align(part, _units(_people(old_snapshot, status)), _units(_people(new_snapshot, status)), loose)
         details.sections.append(part)

@@ -29,7 +29,7 @@ def snapshot_of(meeting):
             "html": item.minutes_html,
             "paragraphs": paragraphs(item.minutes_text),
             "decisions": item.decision_wording["text"],
-            "actions": [f"ACTION {action.reference}: {action.text}" for action in item.item_actions],
+            "actions": [f"{action.callout}: {action.text}" for action in item.item_actions],
             "footnotes": [footnote.text for footnote in item.item_footnotes],
             "outstanding": [
                 {
@@ -48,10 +48,15 @@ def snapshot_of(meeting):
         items.append(entry)
 
     def groups(grouped):
-        return [
-            [group.category.name, [_person_line(attendance) for attendance in group.attendances]]
-            for group in grouped
-        ]
+        """[[seat category, [person line, ...]], ...], whatever the committee's print layout."""
+        rows = []
+        for group in grouped:
+            for attendance in group.attendances:
+                category = attendance.seat_category.name
+                if not rows or rows[-1][0] != category:
+                    rows.append([category, []])
+                rows[-1][1].append(_person_line(attendance))
+        return rows
 
     return {
         "reference": meeting.reference,
@@ -62,6 +67,7 @@ def snapshot_of(meeting):
         "location": meeting.location,
         "present": groups(minutes.present),
         "apologies": groups(minutes.apologies),
+        "observers": groups(minutes.observers),
         "items": items,
         "next_main_meeting_on": meeting.next_main_meeting_on.isoformat()
         if meeting.next_main_meeting_on
@@ -73,8 +79,9 @@ def snapshot_of(meeting):
 
 
 def _person_line(attendance):
-    note = f" ({attendance.role_note})" if attendance.role_note else ""
-    return f"{attendance.person.name}{note}"
+    """The name as the minutes print it, with what they say after it: "Dave Warner (Chair; remote)"."""
+    notes = f" ({'; '.join(attendance.notes)})" if attendance.notes else ""
+    return f"{attendance.person.name}{notes}"
 
 
 def freeze_revision(meeting, *, by, note=""):

@@ -1,8 +1,9 @@
-"""Demo data: the OPSG committee and its meeting OPSG_55, transcribed from real draft minutes.
+"""Demo data: the OPSG committee and its meeting OPSG_55, transcribed from real draft minutes, and
+a second, invented committee (opsg.demo_board) with other conventions.
 
 The minutes text is the draft minutes of OPSG_55 (23 August 2021), with the slips
-of the PDF text extraction corrected. Everything is Python source: nothing is
-read from files at run time.
+of the PDF text extraction corrected. Everything of the OPSG is Python source; the second
+committee's conventions are its TOML file in opsg/demo_committees/.
 
 `load_demo()` is idempotent. Reference data (committee, seat categories, standard
 agenda, organisations, people, users, memberships) is found by its natural key
@@ -18,6 +19,7 @@ from datetime import date, time
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 
 from actions.models import Action
 from minutes.models import (
@@ -35,6 +37,7 @@ from minutes.models import (
     StandardAgendaItem,
 )
 from minutes.services.meetings import minutes_approve_by_decision
+from opsg.demo_board import BoardLoader
 
 DEFAULT_PASSWORD = "minutes-demo"
 
@@ -580,14 +583,17 @@ OPSG_55_ACTION_UPDATES = [
 
 SECRETARIAT_GROUP = "Secretariat"
 
-# username, person, role, staff. "Rachel Reader" is not an attendee: she is created
-# without an organisation.
+# username, person, role, staff, committee. "Rachel Reader" is not an attendee: she is created
+# without an organisation. The roles are in the OPSG; the SAB's members (these and more) are
+# in its conventions file (opsg/demo_committees/SAB.toml).
 DEMO_USERS = [
-    ("secretary", "Veronica Asantewaa", Membership.Role.SECRETARY, True),
-    ("chair", "Dave Warner", Membership.Role.CHAIR, False),
-    ("member", "Andy Knowles", Membership.Role.MEMBER, False),
-    ("owner", "Easton Brown", Membership.Role.OWNER, False),
-    ("reader", "Rachel Reader", Membership.Role.READER, False),
+    ("secretary", "Veronica Asantewaa", Membership.Role.SECRETARY, True, "OPSG, SAB"),
+    ("chair", "Dave Warner", Membership.Role.CHAIR, False, "OPSG"),
+    ("member", "Andy Knowles", Membership.Role.MEMBER, False, "OPSG, SAB"),
+    ("owner", "Easton Brown", Membership.Role.OWNER, False, "OPSG"),
+    ("reader", "Rachel Reader", Membership.Role.READER, False, "OPSG, SAB"),
+    ("board-chair", "Margaret Ellison", Membership.Role.CHAIR, False, "SAB"),
+    ("board-owner", "Priya Raman", Membership.Role.OWNER, False, "SAB"),
 ]
 
 
@@ -619,9 +625,10 @@ def _escape(text):
 
 
 class _Loader:
-    def __init__(self, password, stdout):
+    def __init__(self, password, stdout, today):
         self.password = password
         self.stdout = stdout
+        self.today = today
 
     def say(self, message):
         if self.stdout is not None:
@@ -639,11 +646,14 @@ class _Loader:
             for entry in names:
                 name = entry if isinstance(entry, str) else entry[0]
                 self.people[name] = self.person(name, organisation)
+        board = BoardLoader(today=self.today, say=self.say)
+        self.people.update(board.load_people())
         usernames = self.load_users()
-        self.secretary = get_user_model().objects.get(username="secretary")
+        self.secretary = board.secretary = get_user_model().objects.get(username="secretary")
         for meeting in EARLIER_MEETINGS:
             self.load_earlier_meeting(meeting)
         self.load_opsg_55()
+        board.run()
         return usernames
 
     def person(self, name, organisation):
@@ -785,7 +795,7 @@ class _Loader:
         group.permissions.set(Permission.objects.filter(content_type__app_label__in=["minutes", "actions"]))
         User = get_user_model()
         usernames = []
-        for username, person_name, role, is_staff in DEMO_USERS:
+        for username, person_name, role, is_staff, committees in DEMO_USERS:
             first_name, _, last_name = person_name.partition(" ")
             user, created = User.objects.get_or_create(
                 username=username,
@@ -805,18 +815,23 @@ class _Loader:
             if person.user_id != user.pk:
                 person.user = user
                 person.save(update_fields=["user"])
-            Membership.objects.update_or_create(committee=self.committee, user=user, defaults={"role": role})
+            if "OPSG" in committees:
+                Membership.objects.update_or_create(
+                    committee=self.committee, user=user, defaults={"role": role}
+                )
             self.say(f"{'Created' if created else 'Kept'} user {username} ({role.label}, {person_name}).")
             usernames.append(username)
         return usernames
 
 
-def load_demo(password=None, stdout=None):
-    """Create the OPSG committee, its meetings OPSG_43, OPSG_53 and OPSG_55, and demo users.
+def load_demo(password=None, stdout=None, today=None):
+    """Create the OPSG committee, its meetings OPSG_43, OPSG_53 and OPSG_55, the Settlement
+    Assurance Board (opsg.demo_board) with its meetings around `today` (default: today), and
+    demo users.
 
     Safe to run again: nothing that exists is changed (a user's password is set
     only when the user is created). Returns the demo usernames, in DEMO_USERS
     order. Progress lines go to `stdout` if given.
     """
     with transaction.atomic():
-        return _Loader(password or DEFAULT_PASSWORD, stdout).run()
+        return _Loader(password or DEFAULT_PASSWORD, stdout, today or timezone.localdate()).run()

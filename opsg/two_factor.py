@@ -42,7 +42,7 @@ OPEN_VIEWS = {
 def is_demo_user(user):
     from opsg.demo import DEMO_USERS
 
-    return user.get_username() in {username for username, _name, _role, _staff in DEMO_USERS}
+    return user.get_username() in {username for username, *_ in DEMO_USERS}
 
 
 def two_factor_required(user):

@@ -1,6 +1,6 @@
 """`manage.py load_demo`: the OPSG committee and OPSG_55, transcribed from real draft minutes."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from io import StringIO
 
 import pytest
@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action, ActionUpdate
 from minutes.models import (
@@ -441,5 +442,14 @@ def test_demo_password_from_environment(client, monkeypatch):
 def test_load_demo_function_returns_usernames():
     from opsg.demo import load_demo
 
-    assert load_demo(password="x-demo-password") == ["secretary", "chair", "member", "owner", "reader"]
-    assert load_demo() == ["secretary", "chair", "member", "owner", "reader"]
+    usernames = ["secretary", "chair", "member", "owner", "reader", "board-chair", "board-owner"]
+    assert load_demo(password="x-demo-password") == usernames
+    assert load_demo() == usernames
+
+
+def test_the_second_committee_is_loaded_around_today_with_its_logins():
+    said = load()
+    assert "Created committee SAB – Settlement Assurance Board from SAB.toml." in said
+    assert "board-owner / minutes-demo / Action owner, SAB" in said
+    sab41 = Meeting.objects.get_by_reference("SAB_41")
+    assert sab41.held_on == timezone.localdate() - timedelta(days=7)

@@ -462,7 +462,9 @@ def _build_world():
     secretary = users["secretary"]
     users["secretary_only"] = User.objects.create_user("secretary_only", "secretary.only@example.com")
     Membership.objects.create(
-        committee=secretary.memberships.get().committee, user=users["secretary_only"], role="secretary"
+        committee=secretary.memberships.get(committee__code="OPSG").committee,
+        user=users["secretary_only"],
+        role="secretary",
     )
 
     draft = Meeting.objects.get_by_reference(DRAFT)

@@ -129,7 +129,7 @@ def action_edit(request, reference, action_id):
             "people": edit.form.people,
         },
         meeting=meeting,
-        title=f"{meeting.reference}: edit action {action.reference}",
+        title=f"{meeting.reference}: edit {action.named}",
         status=edit.status,
     )
     # The form posts to the item's whole actions block.
@@ -152,7 +152,7 @@ def action_delete(request, reference, action_id):
         "actions/drafting/_action_delete_confirm.html",
         {"action": action, "item_id": item_id, "anchor": f"item-{item_id}"},
         meeting=meeting,
-        title=f"{meeting.reference}: delete action {action.reference}?",
+        title=f"{meeting.reference}: delete {action.named}?",
     )
 
 
@@ -205,7 +205,7 @@ def outstanding_update(request, reference, item_id, action_id):
             anchor=f"outstanding-{item.pk}",
         ),
         meeting=meeting,
-        title=f"{meeting.reference}: update on action {action.reference}",
+        title=f"{meeting.reference}: update on {action.named}",
         status=edit.status,
     )
 

@@ -7,6 +7,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from actions.history import action_history_page, action_raised_at
+from actions.references import action_named
 from minutes.access import get_meeting_for_revisions
 from opsg.security import log_refused
 
@@ -29,6 +30,7 @@ def action_history(request, reference, action_id):
         {
             "meeting": meeting,
             "action_reference": action_reference,
+            "action_named": action_named(action_reference),
             "is_deleted": is_deleted,
             "page": page,
             "entries": entries,

@@ -86,6 +86,29 @@ def test_the_log_and_the_export_show_the_committees_status(client, users, world)
     assert {row[status_column] for row in rows[1:]} == {"On Hold", "Open"}
 
 
+def test_the_log_filters_by_the_committees_statuses(client, users, world, committee):
+    record(world, world["held"], "On Hold")
+    record(world, world["superseded"], "Superseded")
+    other = make_committee(code="PAB", categories=[])
+    committee_set_statuses(committee=other, statuses=[("Open", True), ("Parked", True), ("Closed", False)])
+    client.force_login(users["member"])  # a member of the OPSG only
+    page = client.get(reverse("actions:action-log")).content.decode()
+    assert '<optgroup label="Committees&#x27; statuses">' in page
+    assert '<option value="label:On Hold">On Hold</option>' in page
+    assert "Parked" not in page  # another committee's
+    assert '<option value="label:Open">' not in page  # the plain statuses are offered once
+
+    def references(status):
+        response = client.get(reverse("actions:action-log"), {"status": status})
+        assert response.status_code == 200
+        return [action.reference for action in response.context["page"].object_list]
+
+    assert references("label:On Hold") == [world["held"].reference]
+    assert references("label:Superseded") == [world["superseded"].reference]
+    response = client.get(reverse("actions:action-log"), {"status": "label:Parked"})
+    assert "Select a valid choice" in response.content.decode()
+
+
 def test_the_drafting_form_offers_the_committees_statuses(client, users, world):
     client.force_login(users["secretary"])
     meeting = world["meeting"]

@@ -349,3 +349,24 @@ def test_the_conventions_file_refuses_bad_columns_with_their_line(tmp_path, comm
         "seat_category,name",
         "seat_category",
     )
+
+
+def test_minutes_printed_as_one_list_circulate_with_their_attendance_in_the_revision(columns, meeting, users):
+    from minutes.redline import redline
+
+    meeting.committee = columns
+    dcc = category(columns, "DCC")
+    absent = make_attendance(meeting, make_person("Bob Absent"), dcc, status=APOLOGIES)
+    make_attendance(meeting, make_person("Carol Standin"), dcc, alternate_for=absent, remote=True)
+    first = meeting.circulate(by=users["secretary"])
+    assert first.snapshot["present"] == [["DCC", ["Carol Standin (remote; for Bob Absent)"]]]
+    assert first.snapshot["apologies"] == [["DCC", ["Bob Absent (represented by Carol Standin)"]]]
+    meeting.reopen(by=users["secretary"])
+    make_attendance(meeting, make_person("Olive Observer"), dcc, status=OBSERVER)
+    second = meeting.circulate(by=users["secretary"])
+    assert second.snapshot["observers"] == [["DCC", ["Olive Observer"]]]
+    details = redline(first.snapshot, second.snapshot)[0]
+    observers = next(section for section in details.sections if section.name == "observers")
+    assert "Olive Observer – DCC" in " ".join(
+        segment.text for block in observers.blocks for segment in block.segments
+    )

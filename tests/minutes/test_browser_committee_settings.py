@@ -40,4 +40,4 @@ def test_a_secretary_changes_the_reference_pattern_and_the_decision_lists(
     item.get_by_label("Action text for a new action on item 1").fill("The DCC to report back.")
     item.get_by_label("Owners for a new action on item 1").select_option(label="DCC")
     item.get_by_role("button", name="Add action to item 1").click()
-    expect(item).to_contain_text("ACTION Action 001:")
+    expect(item).to_contain_text("Action 001: The DCC to report back.")
