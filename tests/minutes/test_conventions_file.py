@@ -227,3 +227,25 @@ def test_statuses_in_the_file(tmp_path, pat):
     with pytest.raises(CommandError, match="one open status"):
         configure(tmp_path, BOARD + only_closed)
     assert list(committee.action_statuses.values_list("label", flat=True)) == ["Open", "On Hold", "Closed"]
+
+
+def test_duplicate_status_labels_in_the_file_are_refused_with_their_line(tmp_path, pat):
+    statuses = '\n[[statuses]]\nlabel = "Open"\n\n[[statuses]]\nlabel = "open"\n\n[[statuses]]\nlabel = "Closed"\nopen = false\n'
+    with pytest.raises(CommandError) as refused:
+        configure(tmp_path, BOARD + statuses)
+    assert "listed twice" in str(refused.value) and "(statuses)" in str(refused.value)
+    assert not Committee.objects.filter(code="PAB").exists()
+
+
+def test_a_pattern_in_the_file_that_would_give_a_used_reference_again_is_refused(tmp_path, pat):
+    from minutes.models import Meeting
+
+    committee = make_committee(code="OPSG")
+    meeting = make_meeting(committee, 55)
+    raise_action(meeting)  # OPSG 55/01
+    Meeting.objects.filter(pk=meeting.pk).update(last_action_sequence=0)  # as after an import
+    with pytest.raises(CommandError) as refused:
+        configure(tmp_path, 'code = "OPSG"\naction_reference = "{code} {meeting}/0{n}"\n')
+    assert "line 2 " in str(refused.value) and "would get OPSG 55/01" in str(refused.value)
+    committee.refresh_from_db()
+    assert committee.action_reference == "{code} {meeting}/{n:02}"
