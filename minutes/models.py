@@ -2,6 +2,7 @@
 
 import contextlib
 import contextvars
+import copy
 import re
 
 from django.conf import settings
@@ -29,6 +30,16 @@ ATTENDANCE_COLUMNS = {
     "organisation": "Organisation",
     "role_note": "Role",
 }
+# The conventions the minutes print with, kept by published minutes (Meeting.printed_conventions).
+PRINTING_CONVENTIONS = (
+    "name",
+    "decision_name",
+    "decision_list",
+    "item_numbering",
+    "print_paper_references",
+    "attendance_columns",
+    "attendance_grouping",
+)
 # A decision verb: a word or a few, as the minutes print it ("AGREED", "TOOK NOTE").
 VERB = re.compile(r"^[A-Za-z]+(?:[ '-][A-Za-z]+)*$")
 
@@ -266,6 +277,18 @@ class Committee(models.Model):
     def verbs(self):
         return [line.strip().upper() for line in self.decision_verbs.splitlines() if line.strip()]
 
+    def printing_conventions(self):
+        """The conventions the minutes print with (PRINTING_CONVENTIONS), as published minutes keep them."""
+        return {name: getattr(self, name) for name in PRINTING_CONVENTIONS}
+
+    def as_printed_with(self, conventions):
+        """A copy of the committee holding `conventions` (kept by published minutes), never saved."""
+        printed = copy.copy(self)
+        for name, value in (conventions or {}).items():
+            if name in PRINTING_CONVENTIONS:
+                setattr(printed, name, value)
+        return printed
+
 
 class SeatCategory(models.Model):
     """A seat category of a committee (Network Parties, Large Suppliers, ...), in order."""
@@ -480,6 +503,9 @@ class Meeting(EditableMixin, models.Model):
     # action's reference is never given again.
     last_action_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The committee's conventions the minutes were published with (name, decision lists, attendance
+    # columns, paper references): published minutes print with them whatever the committee changes.
+    printed_conventions = models.JSONField(null=True, blank=True, editable=False)
     approved_at_meeting = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -603,8 +629,26 @@ class Meeting(EditableMixin, models.Model):
         from minutes.revisions import publish_pdf
 
         with transaction.atomic():
+            conventions = self.committee.printing_conventions()
+            Meeting.objects.filter(pk=self.pk, minutes_status=self.Status.APPROVED).update(
+                printed_conventions=conventions
+            )
+            self.printed_conventions = conventions
             self._transition(expected=[self.Status.APPROVED], to=self.Status.PUBLISHED, by=by, note=note)
             return publish_pdf(self, by=by, note=note)
+
+    def committee_as_printed(self):
+        """The committee as these minutes print it: published minutes keep the conventions they
+        were published with; other minutes print with the committee's conventions of today."""
+        if (
+            self.minutes_status == self.Status.PUBLISHED
+            and self.printed_conventions
+            and getattr(self.committee, "printed_for", None) != self.pk
+        ):
+            printed = self.committee.as_printed_with(self.printed_conventions)
+            printed.printed_for = self.pk
+            self.committee = printed
+        return self.committee
 
     def start_amendment(self, *, by, reason):
         """Reopen published minutes for a correction; the published versions stay available."""

@@ -107,7 +107,7 @@ def _grouped(categories, attendances):
 def meeting_attendance(meeting, items=None):
     """The meeting's attendance as its committee prints it (an AttendanceTables), in a fixed number of
     queries. `items` are the meeting's items, numbered, if the caller has them (for "from item 4")."""
-    committee = meeting.committee
+    committee = meeting.committee_as_printed()
     categories = list(SeatCategory.objects.filter(committee_id=meeting.committee_id))
     attendances = list(
         Attendance.objects.filter(meeting=meeting)
@@ -182,7 +182,7 @@ def meeting_minutes(meeting, *, only_item=None):
 
     With `only_item` (an item id): what that item shows, and no attendance.
     """
-    committee = meeting.committee
+    committee = meeting.committee_as_printed()
     items = list(AgendaItem.objects.filter(meeting=meeting))
     decisions = Decision.objects.filter(item__meeting=meeting).select_related(
         "approves_minutes_of__committee"

@@ -2,6 +2,7 @@
 references unique within a committee, and action pages whose addresses round-trip for any pattern."""
 
 import datetime
+import re
 import threading
 
 import pytest
@@ -13,7 +14,18 @@ from actions.models import Action
 from minutes.conventions import format_reference, reference_pattern_problem, reference_slug
 from minutes.models import Committee, Meeting
 from minutes.services.committees import committee_configure
-from tests.factories import make_committee, make_meeting, make_organisation, make_user, raise_action
+from tests.factories import (
+    make_attendance,
+    make_committee,
+    make_decision,
+    make_item,
+    make_meeting,
+    make_organisation,
+    make_person,
+    make_user,
+    publish,
+    raise_action,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +174,44 @@ def test_numbering_can_go_back_and_forth_without_giving_a_number_again(board, us
     assert Meeting.objects.get(pk=meeting.pk).last_action_sequence == 2
     committee_configure(committee=board, action_numbering="meeting")
     assert raise_action(meeting).reference == "PAB 1/03"
+
+
+def test_published_minutes_keep_the_conventions_they_were_published_with(client, committee, users):
+    """Changing a convention re-renders drafts; published minutes, page and PDF, stay as published."""
+    published = make_meeting(committee, 1, held_on=datetime.date(2026, 1, 10))
+    draft = make_meeting(committee, 2, held_on=datetime.date(2026, 2, 10))
+    for meeting in (published, draft):
+        item = make_item(meeting, "Reports")
+        make_decision(item, "NOTED", "the report")
+        make_decision(item, "AGREED", "the plan")
+        make_attendance(meeting, make_person("Ann Able", organisation=make_organisation("Acme Energy")))
+    publish(published, users["secretary"])
+    client.force_login(users["secretary"])
+
+    def page(meeting):
+        html = client.get(reverse("minutes:meeting-detail", args=[meeting.reference])).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+    pdf = client.get(reverse("minutes:meeting-pdf", args=[published.reference])).content
+    before = page(published)
+    committee_configure(
+        committee=committee,
+        name="Renamed Board",
+        decision_list="letters",
+        attendance_columns="name,organisation",
+        attendance_grouping="none",
+    )
+    lettered = '<span class="decision-marker">a)</span>'
+    assert "Renamed Board Meeting" in page(draft) and lettered in page(draft)
+    assert "Acme Energy" in page(draft)
+    after = page(published)
+    assert "Operations Group Meeting" in after and "Renamed Board" not in after
+    assert lettered not in after and "Acme Energy" not in after
+    assert after == before
+    client_pdf = client.get(reverse("minutes:meeting-pdf", args=[published.reference])).content
+    assert client_pdf == pdf
+
+    # Amended, the minutes are a draft again and print with the conventions of today.
+    published.start_amendment(by=users["secretary"], reason="A name was misspelt.")
+    amended = Meeting.objects.get(pk=published.pk)
+    assert "Renamed Board Meeting" in page(amended) and lettered in page(amended)

@@ -162,6 +162,7 @@ def test_published_minutes_refuse_orm_saves_and_deletes(frozen):
     decision = Decision.objects.get(item=item)
     changes = [
         lambda: setattr(frozen, "location", "Changed") or frozen.save(),
+        lambda: setattr(frozen, "printed_conventions", {}) or frozen.save(),
         lambda: frozen.delete(),
         lambda: setattr(item, "title", "Changed") or item.save(),
         lambda: item.delete(),
@@ -208,6 +209,8 @@ def test_published_minutes_refuse_bulk_operations(frozen):
     "sql",
     [
         "UPDATE minutes_meeting SET location = 'Changed' WHERE id = {meeting}",
+        "UPDATE minutes_meeting SET first_item_number = 7 WHERE id = {meeting}",
+        "UPDATE minutes_meeting SET printed_conventions = '{{}}' WHERE id = {meeting}",
         "DELETE FROM minutes_meeting WHERE id = {meeting}",
         "UPDATE minutes_agendaitem SET title = 'Changed' WHERE meeting_id = {meeting}",
         "DELETE FROM minutes_attendance WHERE meeting_id = {meeting}",
