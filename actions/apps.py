@@ -6,6 +6,7 @@ class ActionsConfig(AppConfig):
     name = "actions"
 
     def ready(self):
+        from actions.archive import register_actions_archive
         from actions.audit import register_actions_history
         from actions.history import register_actions_history_links
         from actions.in_minutes import add_actions_to_minutes
@@ -14,4 +15,5 @@ class ActionsConfig(AppConfig):
         register_actions_history()
         register_actions_history_links()
         register_minutes_part(add_actions_to_minutes)
+        register_actions_archive()
         from actions import signals  # noqa: F401  (the search document's upkeep, deleted items' actions)

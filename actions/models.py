@@ -13,7 +13,7 @@ import operator
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Max, Q, Value, When
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -162,6 +162,7 @@ class ActionQuerySet(models.QuerySet):
         target_on=None,
         raised_on=None,
         sequence=None,
+        reference=None,
         by=None,
     ):
         """Create an action with the next reference in the committee's convention, e.g. OPSG 55/01.
@@ -170,7 +171,9 @@ class ActionQuerySet(models.QuerySet):
         committee (numbering per committee, continuing), incremented with an UPDATE that
         locks the row until commit: two actions raised at once get different numbers,
         and a deleted action's number is never given again. `sequence` is for recording
-        historic actions whose number is already known.
+        historic actions whose number is already known; `reference` keeps a historic action's
+        reference as it was typed (an imported action log): without `sequence` it takes the
+        meeting's next free number and leaves the committee's numbering alone.
         """
         if item is not None and item.meeting_id != meeting.pk:
             raise ValidationError("The item belongs to another meeting.")
@@ -180,7 +183,12 @@ class ActionQuerySet(models.QuerySet):
                 counter, field = committee, "last_action_number"
             else:
                 counter, field = Meeting.objects.filter(pk=meeting.pk), "last_action_sequence"
-            if sequence is None:
+            if sequence is None and reference is not None:
+                counter, field = Meeting.objects.filter(pk=meeting.pk), "last_action_sequence"
+                taken = self.filter(meeting=meeting).aggregate(top=Max("sequence"))["top"] or 0
+                sequence = max(taken, counter.values_list(field, flat=True).get()) + 1
+                counter.update(**{field: sequence})
+            elif sequence is None:
                 counter.update(**{field: F(field) + 1})
                 sequence = counter.values_list(field, flat=True).get()
             else:
@@ -192,7 +200,8 @@ class ActionQuerySet(models.QuerySet):
                     last_action_sequence=Greatest(F("last_action_sequence"), sequence)
                 )
             code, pattern = committee.values_list("code", "action_reference").get()
-            reference = format_reference(pattern, code=code, meeting=meeting.number, n=sequence)
+            if reference is None:
+                reference = format_reference(pattern, code=code, meeting=meeting.number, n=sequence)
             try:
                 with transaction.atomic():
                     action = self.create(
@@ -971,3 +980,31 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Calendar of {self.user}"
+
+
+class ActionImport(models.Model):
+    """An action log a secretary uploaded to import: kept from upload to confirmation, with the
+    columns and statuses they mapped, and what the import did."""
+
+    committee = models.ForeignKey(
+        "minutes.Committee", on_delete=models.CASCADE, related_name="action_imports"
+    )
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # {heading: field or "ignore"} and {label in the file: committee's label}, as chosen.
+    columns = models.JSONField(default=dict, blank=True)
+    statuses = models.JSONField(default=dict, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # {"new": n, "updated": n, "unchanged": n, "error": n, "skipped": n} once imported.
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.committee.code})"

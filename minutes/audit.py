@@ -10,9 +10,14 @@ Life-cycle changes (status, approval) are written with QuerySet.update() and
 logged by MinutesTransition, which the history page shows beside these rows.
 """
 
+import contextlib
+import contextvars
+
 import simple_history
 from django.db import transaction
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from minutes.models import AgendaItem, Attendance, Decision, Footnote, Meeting, Membership
 
@@ -77,6 +82,30 @@ def update_with_history(queryset, **values):
         count = model.objects.filter(pk__in=pks).update(**values)
         model.history.bulk_history_create(list(model._base_manager.filter(pk__in=pks)), update=True)
     return count
+
+
+_recorded_as = contextvars.ContextVar("history_recorded_as", default=None)
+
+
+@contextlib.contextmanager
+def recorded_as(user, reason):
+    """Every history row written inside the block names `user` (if not None) and `reason`, e.g.
+    "imported from log.xlsx": for changes a command or service makes on someone's behalf."""
+    token = _recorded_as.set((user, reason[:100]))
+    try:
+        yield
+    finally:
+        _recorded_as.reset(token)
+
+
+@receiver(pre_create_historical_record)
+def _stamp_history(sender, instance, history_instance, **kwargs):
+    stamp = _recorded_as.get()
+    if stamp is not None:
+        user, reason = stamp
+        if user is not None:
+            history_instance.history_user = user
+        history_instance.history_change_reason = reason
 
 
 def register(model, **options):

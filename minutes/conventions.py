@@ -98,3 +98,20 @@ def reference_slug(reference):
     """The reference as a part of a URL: runs of anything but letters and digits become "-"
     ("OPSG 55/01" -> "OPSG-55-01", "Action 004" -> "Action-004")."""
     return re.sub(r"[^A-Za-z0-9]+", "-", reference).strip("-")
+
+
+def reference_regex(pattern, code):
+    """A regular expression matching the references `pattern` writes for committee `code`, as people
+    type them (case and spacing aside), with the groups `meeting` and `n` where the pattern has them."""
+    out = []
+    for part in _parts(pattern):
+        if isinstance(part, str):
+            out.extend(
+                re.escape(char) if char.isalnum() else rf"\s*{re.escape(char)}\s*" if char.strip() else r"\s*"
+                for char in part
+            )
+        elif part[0] == "code":
+            out.append(re.escape(code))
+        else:
+            out.append(rf"(?P<{part[0]}>\d+)")
+    return re.compile(r"^\s*" + "".join(out) + r"\s*$", re.IGNORECASE)

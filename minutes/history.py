@@ -431,6 +431,9 @@ def _entry(source, record, names, m2m):
         kind=source.label,
         summary=source.sentence(record.history_type, subject),
     )
+    if record.history_change_reason:
+        # Why the change was made where the change was not typed ("imported from log.xlsx").
+        entry.summary = f"{entry.summary}, {record.history_change_reason}"
     skip = set(source.context_fields) | set(source.quiet_fields)
     previous = record.previous
     if record.history_type == CHANGED and previous is not None:

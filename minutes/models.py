@@ -503,6 +503,14 @@ class Meeting(EditableMixin, models.Model):
     # action's reference is never given again.
     last_action_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set on a meeting an action log import made so that its actions say where they came from:
+    # a placeholder, with no minutes held here.
+    imported_from = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The file whose import made this meeting, as a placeholder with no minutes.",
+    )
     # The committee's conventions the minutes were published with (name, decision lists, attendance
     # columns, paper references): published minutes print with them whatever the committee changes.
     printed_conventions = models.JSONField(null=True, blank=True, editable=False)
@@ -663,6 +671,11 @@ class Meeting(EditableMixin, models.Model):
             other.held_on,
             other.number,
         )
+
+    @property
+    def is_placeholder(self):
+        """Made by an import for the actions it raised: no minutes are held here."""
+        return bool(self.imported_from)
 
     def earlier_meetings(self):
         """Meetings of the same committee held before this one."""

@@ -1,4 +1,5 @@
 from minutes.views import (
+    archive,
     attendance,
     committees,
     decisions,
@@ -8,6 +9,7 @@ from minutes.views import (
     meetings,
     redline,
     review,
+    word,
 )
 
 app_name = "minutes"
@@ -21,6 +23,8 @@ urlpatterns = [
     *review.urlpatterns,
     *redline.urlpatterns,
     *history.urlpatterns,
+    *word.urlpatterns,
     *meetings.urlpatterns,
     *committees.urlpatterns,
+    *archive.urlpatterns,
 ]

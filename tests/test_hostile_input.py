@@ -52,7 +52,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from actions.exports import NOT_IN_XLSX
-from actions.models import Action
+from actions.models import Action, ActionImport
 from minutes.forms import ItemTextForm
 from minutes.forms.decisions import DecisionForm, FootnoteForm
 from minutes.models import AgendaItem, Meeting
@@ -120,6 +120,20 @@ JUNK = {
         lambda w: url("minutes:review-comment-reopen", w.circulated.reference, w.comment.pk),
     ),
     "actions:calendar-settings": ("owner", lambda w: url("actions:calendar-settings")),
+    # Without a file, the upload is refused at its field; the preview's selects refuse junk.
+    "actions:import-upload": ("secretary", lambda w: url("actions:import-upload", w.draft.committee.code)),
+    "actions:import-preview": (
+        "secretary",
+        lambda w: url(
+            "actions:import-preview",
+            w.draft.committee.code,
+            ActionImport.objects.create(
+                committee=w.draft.committee,
+                filename="log.csv",
+                content=b"Reference,Action,Meeting\r\nX 1,Y,3\r\n",
+            ).pk,
+        ),
+    ),
 }
 
 # The account pages (Django's, two-factor's): their forms are filled in from the page, as a

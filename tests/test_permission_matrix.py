@@ -46,7 +46,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import clear_url_caches, get_resolver, path, reverse
 
-from actions.models import Action
+from actions.models import Action, ActionImport
 from minutes.models import AgendaItem, Attendance, Decision, Footnote, ItemKind, Meeting, Membership
 from minutes.pdf import meeting_pdf
 from minutes.services.meetings import meeting_create
@@ -269,6 +269,28 @@ MATRIX = {
     "actions:action-delete": form(at(DRAFT, action_id="action"), shown=drafting(200), posted=drafting(302)),
     "actions:outstanding-update": post_only(
         at(DRAFT, item_id="outstanding_item", action_id="outstanding_action"), drafting(INVALID)
+    ),
+    # ---- The minutes as Word (minutes/views/word.py): as the PDF
+    "minutes:meeting-docx": [
+        *page(at(PUBLISHED), committee(200, reader=200)),
+        get(at(DRAFT), committee(200)),
+    ],
+    # ---- Committee archive (minutes/views/archive.py): as its settings page, GET only
+    "minutes:committee-archive": page(
+        at(code="code"), answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200)
+    ),
+    # ---- Import actions (actions/views/imports.py): the committee's secretaries and staff; an
+    # upload without a file comes back with its error (422); the preview of an upload posted
+    # without a step shows it again
+    "actions:import-upload": form(
+        at(code="code"),
+        shown=answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
+        posted=answers(reader=403, member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID),
+    ),
+    "actions:import-preview": form(
+        at(code="code", pk="action_import"),
+        shown=answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
+        posted=answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
     ),
     # ---- Committee settings (minutes/views/committees.py): its secretaries and staff; an empty
     # form comes back with its errors (422), nothing saved
@@ -528,6 +550,11 @@ def _build_world():
         ),
         "bad_token": "not-a-token",
         "feed_token": calendar_feed_renew(user=users["owner"]),
+        "action_import": ActionImport.objects.create(
+            committee=draft.committee,
+            filename="log.csv",
+            content=b"Reference,Action,Date raised\r\nOPSG 30/01,Report.,01/02/2021\r\n",
+        ).pk,
     }
     return World(users=users, ids=ids)
 
