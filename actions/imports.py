@@ -351,8 +351,6 @@ class RowPlan:
 @dataclass
 class Plan:
     kind: str
-    headings: list
-    columns: dict
     unrecognised: list
     missing: list
     rows: list = field(default_factory=list)

@@ -54,9 +54,9 @@ class Known:
     def of(cls, committee):
         actions = {
             action.reference: action
-            for action in Action.objects.filter(committee=committee).prefetch_related(
-                "owner_organisations", "owner_people", "updates", "status_label"
-            )
+            for action in Action.objects.filter(committee=committee)
+            .select_related("status_label")
+            .prefetch_related("owner_organisations", "owner_people", "updates")
         }
         meetings, meetings_on = {}, {}
         for meeting in Meeting.objects.filter(committee=committee).order_by("number"):
@@ -100,8 +100,6 @@ def plan_import(committee, table, *, columns=None, statuses=None, known=None):
     by_index, unrecognised = columns_for(table.headings, columns)
     plan = Plan(
         kind=table.kind,
-        headings=table.headings,
-        columns=by_index,
         unrecognised=unrecognised,
         missing=missing_fields(by_index),
     )
@@ -284,6 +282,13 @@ class ImportResult:
     counts: dict
     rows: list
     skipped: int = 0
+
+    @property
+    def summary(self):
+        """ "2 new, 1 updated, 0 unchanged, 1 row(s) in error skipped", as the page and command say it."""
+        counts = self.counts
+        said = f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged"
+        return said + (f", {self.skipped} row(s) in error skipped" if self.skipped else "")
 
 
 def import_actions(

@@ -151,41 +151,27 @@ def import_preview(request, code, pk):
                 return redirect("actions:import-preview", code=committee.code, pk=upload.pk)
             status = INVALID
         if step == "import":
-            valid_only = request.POST.get("valid_only") == "on"
-            if plan.errors and not valid_only:
-                problem = (
-                    f"{len(plan.errors)} row(s) are in error: correct the file and upload it again, or tick "
-                    "“Import the valid rows only”."
-                )
-            else:
-                try:
-                    with transaction.atomic():
-                        result = import_actions(
-                            committee,
-                            table,
-                            by=request.user,
-                            filename=upload.filename,
-                            columns=upload.columns,
-                            statuses=upload.statuses,
-                            valid_only=valid_only,
-                        )
-                        upload.imported_at = timezone.now()
-                        upload.imported_by = request.user
-                        upload.result = {**result.counts, "skipped": result.skipped}
-                        upload.save(update_fields=["imported_at", "imported_by", "result"])
-                except ImportRefused as error:
-                    problem = str(error)
-                else:
-                    counts = upload.result
-                    messages.success(
-                        request,
-                        f"Imported {upload.filename}: {counts['new']} new, {counts['updated']} updated, "
-                        f"{counts['unchanged']} unchanged"
-                        + (f", {counts['skipped']} row(s) in error skipped" if counts["skipped"] else "")
-                        + ".",
+            try:
+                with transaction.atomic():
+                    result = import_actions(
+                        committee,
+                        table,
+                        by=request.user,
+                        filename=upload.filename,
+                        columns=upload.columns,
+                        statuses=upload.statuses,
+                        valid_only=request.POST.get("valid_only") == "on",
                     )
-                    return redirect("actions:import-preview", code=committee.code, pk=upload.pk)
-            status = INVALID
+                    upload.imported_at = timezone.now()
+                    upload.imported_by = request.user
+                    upload.result = {**result.counts, "skipped": result.skipped}
+                    upload.save(update_fields=["imported_at", "imported_by", "result"])
+            except ImportRefused as error:
+                problem = str(error)
+                status = INVALID
+            else:
+                messages.success(request, f"Imported {upload.filename}: {result.summary}.")
+                return redirect("actions:import-preview", code=committee.code, pk=upload.pk)
     shown = sorted(plan.rows, key=lambda row: (not row.errors, row.number))[:PREVIEW_ROWS]
     return render(
         request,

@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import close_old_connections, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -517,3 +518,22 @@ def test_two_imports_at_once_into_one_committee_give_no_reference_twice():
     references = list(Action.objects.values_list("reference", flat=True))
     assert sorted(references) == [f"OPSG 30/{n:02}" for n in range(1, 31)]
     assert Meeting.objects.filter(committee=committee, number=30).count() == 1
+
+
+def test_the_preview_costs_the_same_queries_for_two_rows_or_sixty(client, committee, owners, users):
+    """However long the file, the preview reads the committee's actions, meetings, owners and
+    statuses once: the number of queries does not grow with the rows."""
+    client.force_login(users["secretary"])
+    run(committee, "earlier.csv", csv_bytes(LOG))  # some rows will be updates, some unchanged
+    counts = []
+    for size in (2, 60):
+        rows = [LOG[0], *LOG[1:3]] + [
+            [f"OPSG {40 + n}/01", f"Action {n}.", "01/02/2021", "", f"Owner {n}", "Open", "Progress."]
+            for n in range(size - 2)
+        ]
+        upload = ActionImport.objects.create(committee=committee, filename="log.csv", content=csv_bytes(rows))
+        url = reverse("actions:import-preview", args=[committee.code, upload.pk])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == 17

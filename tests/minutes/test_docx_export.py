@@ -29,6 +29,9 @@ from tests.minutes.test_demo_meeting_page import SEED_ACTIONS, SEED_ITEMS
 from tests.minutes.test_pdf import SEED, words
 from tests.rolled_back import built_for_module
 
+# What one download of the Word file reads, whatever the size of the minutes.
+QUERIES_FOR_DOCX = 14
+
 pytestmark = pytest.mark.django_db
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -498,3 +501,30 @@ def test_the_meeting_page_offers_the_word_download_beside_the_pdf(client, world)
     assert squash(word.text_content()) == "Download Word of OPSG_55 Draft Minutes"
     assert word.get("class") == pdf.get("class") and word.get("download") is not None
     assert word.getprevious() is pdf
+
+
+def test_the_word_file_costs_the_same_queries_however_many_items(client, db, django_assert_num_queries):
+    """Like the page and the PDF, the Word file reads the minutes in a fixed number of queries."""
+    from tests.factories import make_attendance, raise_action
+
+    committee = make_committee(code="DOCX", name="Word Group")
+    meeting = make_meeting(committee, 7)
+    user = make_user("docx_member", committee=committee, role="member")
+    client.force_login(user)
+    url = reverse("minutes:meeting-docx", args=[meeting.reference])
+
+    def add(n):
+        item = make_item(meeting, f"Item {n}", text=f"<p>Words {n}.</p>")
+        make_decision(item, "NOTED", f"report {n}")
+        make_footnote(item, "Words", f"Note {n}.")
+        make_attendance(meeting)
+        raise_action(meeting, f"Do {n}.", item=item)
+
+    add(0)
+    client.get(url)  # the session and the user, read once
+    with django_assert_num_queries(QUERIES_FOR_DOCX) as one:
+        assert client.get(url).status_code == 200
+    for n in range(1, 8):
+        add(n)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get(url).status_code == 200

@@ -135,9 +135,4 @@ class Command(BaseCommand):
             )
         except ImportRefused as error:
             raise CommandError(f"{error} Nothing was changed.") from None
-        counts = result.counts
-        self.stdout.write(
-            f"Imported: {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged"
-            + (f", {result.skipped} row(s) in error skipped" if result.skipped else "")
-            + "."
-        )
+        self.stdout.write(f"Imported: {result.summary}.")
