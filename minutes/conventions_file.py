@@ -14,10 +14,16 @@ import tomli_w
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
 
-from minutes.models import Committee, ItemKind, Membership, SeatCategory, StandardAgendaItem
-from minutes.services.committees import committee_configure, committee_set_statuses, committee_statuses
+from minutes.models import Committee, ItemKind, Membership
+from minutes.services.committees import (
+    committee_configure,
+    committee_set_seat_categories,
+    committee_set_standard_agenda,
+    committee_set_statuses,
+    committee_statuses,
+    standard_agenda,
+)
 
 # Top-level keys and the committee fields they set.
 FIELDS = {
@@ -265,7 +271,7 @@ def configure(text):
             except ValidationError as error:
                 _refuse(text, "[[statuses]]", " ".join(error.messages))
         _apply_seat_categories(text, data, committee, report)
-        _apply_standard_agenda(data, committee, report)
+        _apply_standard_agenda(text, data, committee, report)
         _apply_members(data, committee, report)
     return committee, report
 
@@ -283,25 +289,12 @@ def _refuse_validation(text, error):
 def _apply_seat_categories(text, data, committee, report):
     if "seat_categories" not in data:
         return
-    wanted = [row["name"] for row in data["seat_categories"]]
-    existing = {category.name: category for category in committee.seat_categories.all()}
-    for name in existing.keys() - set(wanted):
-        try:
-            existing[name].delete()
-        except ProtectedError:
-            _refuse(
-                text, "[[seat_categories]]", f"{name!r} is used in attendance lists: it cannot be removed."
-            )
-        report.changes.append(f"seat category removed: {name!r}")
-    for position, name in enumerate(wanted, start=1):
-        category = existing.get(name)
-        if category is None:
-            SeatCategory.objects.create(committee=committee, name=name, position=position)
-            report.changes.append(f"seat category added: {name!r}")
-        elif category.position != position:
-            category.position = position
-            category.save(update_fields=["position"])
-            report.changes.append(f"seat category moved: {name!r} to place {position}")
+    existing = {category.name: category.pk for category in committee.seat_categories.all()}
+    wanted = [(existing.get(row["name"]), row["name"]) for row in data["seat_categories"]]
+    try:
+        report.changes += committee_set_seat_categories(committee=committee, categories=wanted)
+    except ValidationError as error:
+        _refuse(text, "[[seat_categories]]", " ".join(error.messages))
 
 
 def _entry(row):
@@ -309,43 +302,16 @@ def _entry(row):
     return (row["title"], kind, row.get("text", ""))
 
 
-def _standard_agenda(committee):
-    """The committee's standard agenda as [((title, kind, text), [sub-items as (title, kind, text)])]."""
-    entries = list(committee.standard_agenda_items.all())
-    return [
-        (
-            (entry.title, entry.kind, entry.text),
-            [(child.title, child.kind, child.text) for child in entries if child.parent_id == entry.pk],
-        )
-        for entry in entries
-        if entry.parent_id is None
-    ]
-
-
-def _apply_standard_agenda(data, committee, report):
+def _apply_standard_agenda(text, data, committee, report):
     if "standard_agenda" not in data:
         return
     wanted = [
         (_entry(row), [_entry(child) for child in row.get("children", [])]) for row in data["standard_agenda"]
     ]
-    if wanted == _standard_agenda(committee):
-        return
-    committee.standard_agenda_items.all().delete()
-    for position, ((title, kind, item_text), children) in enumerate(wanted, start=1):
-        parent = StandardAgendaItem.objects.create(
-            committee=committee, title=title, kind=kind, text=item_text, position=position
-        )
-        for child_position, (child_title, child_kind, child_text) in enumerate(children, start=1):
-            StandardAgendaItem.objects.create(
-                committee=committee,
-                parent=parent,
-                title=child_title,
-                kind=child_kind,
-                text=child_text,
-                position=child_position,
-            )
-    titles = ", ".join(title for (title, _, _), _ in wanted)
-    report.changes.append(f"standard agenda: {len(wanted)} items ({titles})")
+    try:
+        report.changes += committee_set_standard_agenda(committee=committee, entries=wanted)
+    except ValidationError as error:
+        _refuse(text, "[[standard_agenda]]", " ".join(error.messages))
 
 
 def _apply_members(data, committee, report):
@@ -389,7 +355,7 @@ def export(committee):
     data["statuses"] = [{"label": label, "open": is_open} for label, is_open in committee_statuses(committee)]
     data["seat_categories"] = [{"name": category.name} for category in committee.seat_categories.all()]
     data["standard_agenda"] = [
-        _exported_entry(entry, children) for entry, children in _standard_agenda(committee)
+        _exported_entry(entry, children) for entry, children in standard_agenda(committee)
     ]
     data["members"] = [
         {"username": membership.user.get_username(), "role": membership.role}

@@ -278,8 +278,14 @@ class Committee(models.Model):
         return [line.strip().upper() for line in self.decision_verbs.splitlines() if line.strip()]
 
     def printing_conventions(self):
-        """The conventions the minutes print with (PRINTING_CONVENTIONS), as published minutes keep them."""
-        return {name: getattr(self, name) for name in PRINTING_CONVENTIONS}
+        """The conventions the minutes print with (PRINTING_CONVENTIONS), as published minutes keep
+        them, and the seat categories' names in order ("seat_categories": [[pk, name]])."""
+        conventions = {name: getattr(self, name) for name in PRINTING_CONVENTIONS}
+        conventions["seat_categories"] = [
+            [category.pk, category.name] for category in SeatCategory.objects.filter(committee_id=self.pk)
+        ]
+        return conventions
+
 
     def as_printed_with(self, conventions):
         """A copy of the committee holding `conventions` (kept by published minutes), never saved."""

@@ -104,16 +104,38 @@ def _grouped(categories, attendances):
     return [group for group in groups.values() if group.attendances]
 
 
+def seat_categories_as_printed(meeting):
+    """The committee's seat categories in the order and with the names `meeting`'s minutes print:
+    published minutes keep those they were published with (Meeting.printed_conventions)."""
+    categories = list(SeatCategory.objects.filter(committee_id=meeting.committee_id))
+    kept = (
+        (meeting.printed_conventions or {}).get("seat_categories")
+        if meeting.minutes_status == Meeting.Status.PUBLISHED
+        else None
+    )
+    if not kept:
+        return categories
+    printed = [
+        SeatCategory(pk=pk, committee_id=meeting.committee_id, name=name, position=position)
+        for position, (pk, name) in enumerate(kept, start=1)
+    ]
+    known = {category.pk for category in printed}
+    return printed + [category for category in categories if category.pk not in known]
+
+
 def meeting_attendance(meeting, items=None):
     """The meeting's attendance as its committee prints it (an AttendanceTables), in a fixed number of
     queries. `items` are the meeting's items, numbered, if the caller has them (for "from item 4")."""
     committee = meeting.committee_as_printed()
-    categories = list(SeatCategory.objects.filter(committee_id=meeting.committee_id))
+    categories = seat_categories_as_printed(meeting)
     attendances = list(
         Attendance.objects.filter(meeting=meeting)
-        .select_related("person__organisation", "alternate_for__person", "seat_category")
+        .select_related("person__organisation", "alternate_for__person")
         .order_by("position", "id")
     )
+    by_pk = {category.pk: category for category in categories}
+    for attendance in attendances:
+        attendance.seat_category = by_pk[attendance.seat_category_id]
     if items is None and any(a.joined_at_item_id or a.left_after_item_id for a in attendances):
         items = list(AgendaItem.objects.filter(meeting=meeting))
         number_items(items, start=meeting.first_item_number)

@@ -33,6 +33,8 @@ from minutes.models import (
     PublishedMinutes,
     ReviewComment,
     ReviewVerdict,
+    SeatCategory,
+    StandardAgendaItem,
 )
 from minutes.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, clean_minutes_html
 from minutes.services.attendance import CHANGED_FIELDS
@@ -309,6 +311,40 @@ def f_committee_settings(w):
     committee = Committee.objects.get(pk=w.committee.pk)
     data = settings_data(committee, open_statuses="Open\nCarried Forward")
     return url("minutes:committee-settings", committee.code), data
+
+
+def _rows(prefix, rows, initial):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{name}": str(value) for name, value in row.items()})
+    return data
+
+
+def f_committee_agenda(w):
+    rows = [
+        {"title": "Welcome", "kind": "item", "ORDER": 1, "text": "The Chair welcomed members."},
+        {"title": "Reports", "kind": "item", "ORDER": 2, "sub_item": "on"},
+    ]
+    return url("minutes:committee-agenda", w.committee.code), _rows("agenda", rows, 0)
+
+
+def f_committee_seat_categories(w):
+    categories = list(Committee.objects.get(pk=w.committee.pk).seat_categories.all())
+    rows = [
+        {"category": category.pk, "name": category.name, "ORDER": position}
+        for position, category in enumerate(categories, start=1)
+    ]
+    return url("minutes:committee-seat-categories", w.committee.code), _rows("seats", rows, len(rows))
+
+
+def _first_standard_item(w):
+    first = StandardAgendaItem.objects.filter(committee=w.committee, parent=None).order_by("position").first()
+    return {"agenda-0-title": first.title, "agenda-0-text": first.text} if first else {}
 
 
 def f_post_update(w):
@@ -671,6 +707,33 @@ FORMS = {
                 for name in ("name", "decision_name", "decision_verbs", "action_reference")
             },
             models=(Committee,),
+            both=False,
+        )
+    ],
+    "minutes:committee-agenda": [
+        Form(
+            "secretary",
+            f_committee_agenda,
+            text=("agenda-0-title", "agenda-0-text"),
+            other=("agenda-0-kind", "agenda-0-ORDER", "agenda-1-sub_item", "agenda-TOTAL_FORMS"),
+            saved=_first_standard_item,
+            models=(StandardAgendaItem,),
+            both=False,
+        )
+    ],
+    "minutes:committee-seat-categories": [
+        Form(
+            "secretary",
+            f_committee_seat_categories,
+            text=("seats-0-name",),
+            other=("seats-0-category", "seats-0-ORDER", "seats-1-DELETE", "seats-INITIAL_FORMS"),
+            saved=lambda w: {
+                "seats-0-name": SeatCategory.objects.filter(committee=w.committee)
+                .order_by("pk")
+                .first()
+                .name
+            },
+            models=(SeatCategory,),
             both=False,
         )
     ],

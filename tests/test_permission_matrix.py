@@ -299,6 +299,18 @@ MATRIX = {
         shown=answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
         posted=answers(reader=403, member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID),
     ),
+    # ---- Standard agenda and seat categories (minutes/views/committees.py): as the settings;
+    # a post without its rows comes back with the form's error (422), nothing saved
+    "minutes:committee-agenda": form(
+        at(code="code"),
+        shown=answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
+        posted=answers(reader=403, member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID),
+    ),
+    "minutes:committee-seat-categories": form(
+        at(code="code"),
+        shown=answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
+        posted=answers(reader=403, member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID),
+    ),
     # ---- Life cycle (minutes/views/lifecycle.py): each from a state that refuses it, so
     # the allowed roles are sent back to the meeting (302) and nothing changes.
     "minutes:meeting-circulate": post_only(at(CIRCULATED), roles(302, {"secretary"})),

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, ProtectedError
 
-from minutes.models import ActionStatus, Committee, Meeting
+from minutes.models import ActionStatus, Committee, ItemKind, Meeting, SeatCategory, StandardAgendaItem
 from minutes.signals import conventions_changing
 
 # What the settings page and the conventions file change.
@@ -133,3 +133,145 @@ def committee_set_statuses(*, committee, statuses):
             status.save(update_fields=["is_open", "position"])
             changes.append(f"status changed: {label!r} ({'open' if is_open else 'closed'}, place {position})")
     return changes
+
+
+@transaction.atomic
+def committee_set_seat_categories(*, committee, categories):
+    """Make the committee's seat categories `categories` [(pk or None, name)], in that order: a pk
+    keeps (and may rename) that category, None adds one, a category left out is removed. Returns
+    what changed, in words. Refused (ValidationError on "seat_categories", nothing saved) for a
+    blank, long or repeated name, or removing a category that attendance lists use.
+
+    Renaming never changes published minutes: they keep the names they were published with
+    (Meeting.printed_conventions).
+    """
+    categories = [(pk, " ".join(name.split())) for pk, name in categories]
+    if any(not name for _, name in categories):
+        raise ValidationError({"seat_categories": "A seat category needs a name."})
+    if any(len(name) > 100 for _, name in categories):
+        raise ValidationError({"seat_categories": "Keep each seat category under 100 characters."})
+    names = [name.lower() for _, name in categories]
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            raise ValidationError(
+                {
+                    "seat_categories": f"“{categories[index][1]}” is listed twice: each seat category once, please."
+                }
+            )
+    existing = {
+        category.pk: category
+        for category in SeatCategory.objects.select_for_update().filter(committee=committee)
+    }
+    unknown = [pk for pk, _ in categories if pk is not None and pk not in existing]
+    if unknown:
+        raise ValidationError({"seat_categories": "A seat category was removed meanwhile: reload the page."})
+    changes = []
+    kept = {pk for pk, _ in categories if pk is not None}
+    for pk in existing.keys() - kept:
+        category = existing.pop(pk)
+        if category.attendances.exists():
+            raise ValidationError(
+                {
+                    "seat_categories": f"“{category.name}” is used in attendance lists: it cannot be removed. "
+                    "Rename it instead, or move the people listed in it first."
+                }
+            )
+        category.delete()
+        changes.append(f"seat category removed: {category.name!r}")
+    # Names move between categories in two steps, so that swapping two names never meets the
+    # database's one-name-per-committee rule half way.
+    renamed = [
+        (existing[pk], name) for pk, name in categories if pk is not None and existing[pk].name != name
+    ]
+    for category, _ in renamed:
+        SeatCategory.objects.filter(pk=category.pk).update(name=f"\t{category.pk}")
+    for category, name in renamed:
+        changes.append(f"seat category renamed: {category.name!r} -> {name!r}")
+        category.name = name
+        SeatCategory.objects.filter(pk=category.pk).update(name=name)
+    for position, (pk, name) in enumerate(categories, start=1):
+        if pk is None:
+            SeatCategory.objects.create(committee=committee, name=name, position=position)
+            changes.append(f"seat category added: {name!r}")
+        elif existing[pk].position != position:
+            SeatCategory.objects.filter(pk=pk).update(position=position)
+            changes.append(f"seat category moved: {name!r} to place {position}")
+    return changes
+
+
+def standard_agenda(committee):
+    """The committee's standard agenda as [((title, kind, text), [sub-items as (title, kind, text)])]."""
+    entries = list(committee.standard_agenda_items.all())
+    return [
+        (
+            (entry.title, entry.kind, entry.text),
+            [(child.title, child.kind, child.text) for child in entries if child.parent_id == entry.pk],
+        )
+        for entry in entries
+        if entry.parent_id is None
+    ]
+
+
+def _check_agenda(entries):
+    kinds = set(ItemKind.values)
+    for number, ((title, kind, _), children) in enumerate(entries, start=1):
+        if kind not in kinds:
+            raise ValidationError({"standard_agenda": f"Item {number}: choose one of the kinds offered."})
+        if not title.strip():
+            raise ValidationError({"standard_agenda": f"Item {number} needs a title."})
+        if len(title) > 300:
+            raise ValidationError({"standard_agenda": f"Item {number}: keep its title under 300 characters."})
+        if kind == ItemKind.HEADING and children:
+            raise ValidationError(
+                {
+                    "standard_agenda": f"“{title}” is a heading: it takes no sub-items; the items after it "
+                    "stand under it."
+                }
+            )
+        for child_title, child_kind, _ in children:
+            if child_kind not in kinds - {ItemKind.HEADING}:
+                raise ValidationError(
+                    {
+                        "standard_agenda": f"A sub-item of “{title}” is a heading: a heading stands at the top level."
+                    }
+                )
+            if not child_title.strip():
+                raise ValidationError({"standard_agenda": f"A sub-item of “{title}” needs a title."})
+            if len(child_title) > 300:
+                raise ValidationError(
+                    {"standard_agenda": f"A sub-item of “{title}”: keep its title under 300 characters."}
+                )
+
+
+@transaction.atomic
+def committee_set_standard_agenda(*, committee, entries):
+    """Make the committee's standard agenda `entries` [((title, kind, text), [sub-items as
+    (title, kind, text)])], in order; each new meeting starts from it. Returns what changed, in
+    words. Refused (ValidationError on "standard_agenda", nothing saved) for an item without a
+    title or kind, or a heading with sub-items. Meetings already set up keep their agendas."""
+    entries = [
+        ((title.strip(), kind, text), [(t.strip(), k, x) for t, k, x in children])
+        for (title, kind, text), children in entries
+    ]
+    _check_agenda(entries)
+    Committee.objects.select_for_update().filter(pk=committee.pk).first()
+    if entries == standard_agenda(committee):
+        return []
+    committee.standard_agenda_items.all().delete()
+    for position, ((title, kind, text), children) in enumerate(entries, start=1):
+        parent = StandardAgendaItem.objects.create(
+            committee=committee, title=title, kind=kind, text=text, position=position
+        )
+        StandardAgendaItem.objects.bulk_create(
+            StandardAgendaItem(
+                committee=committee,
+                parent=parent,
+                title=child_title,
+                kind=child_kind,
+                text=child_text,
+                position=number,
+            )
+            for number, (child_title, child_kind, child_text) in enumerate(children, start=1)
+        )
+    titles = ", ".join(title for (title, _, _), _ in entries)
+    return [f"standard agenda: {len(entries)} items ({titles})"]

@@ -14,15 +14,15 @@ def meeting_next_number(committee):
     return (last or 0) + 1
 
 
-def next_item_number(committee, meeting):
+def next_item_number(committee, meeting=None):
     """Where a new meeting's item numbers start for a committee numbering items continuously: after
-    the last number of its latest earlier meeting."""
-    previous = (
-        Meeting.objects.filter(committee=committee)
-        .filter(Q(held_on__lt=meeting.held_on) | Q(held_on=meeting.held_on, number__lt=meeting.number))
-        .order_by("-held_on", "-number")
-        .first()
-    )
+    the last number of its latest meeting before `meeting` (without one, of its latest meeting)."""
+    previous = Meeting.objects.filter(committee=committee)
+    if meeting is not None:
+        previous = previous.filter(
+            Q(held_on__lt=meeting.held_on) | Q(held_on=meeting.held_on, number__lt=meeting.number)
+        )
+    previous = previous.order_by("-held_on", "-number").first()
     if previous is None:
         return 1
     numbered = AgendaItem.objects.filter(meeting=previous, parent=None).exclude(kind=ItemKind.HEADING).count()
