@@ -98,6 +98,12 @@ def recorded_as(user, reason):
         _recorded_as.reset(token)
 
 
+def current_stamp():
+    """(user, reason) that recorded_as gives the history rows written now; (None, None) outside it.
+    For history written in bulk (bulk_history_create), which sends no signal to stamp it."""
+    return _recorded_as.get() or (None, None)
+
+
 @receiver(pre_create_historical_record)
 def _stamp_history(sender, instance, history_instance, **kwargs):
     stamp = _recorded_as.get()

@@ -11,6 +11,7 @@ written leaves history "imported from FILE" by the person importing.
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from actions.imports import (
     reference_reader,
 )
 from actions.models import Action, ActionUpdate, TargetDate
-from minutes.audit import recorded_as
+from minutes.audit import current_stamp, recorded_as
 from minutes.conventions import REFERENCE_MAX_LENGTH, reference_slug
 from minutes.models import ActionStatus, Committee, Meeting, Organisation, Person
 from minutes.services.committees import committee_statuses
@@ -325,10 +326,11 @@ def import_actions(
             # Actions whose number the pattern gives first: a typed reference the pattern does
             # not write then takes a number its meeting has free.
             rows.sort(key=lambda row: (row.outcome != "new" or row.sequence is None, row.number))
+            _create_all(
+                committee, [row for row in rows if row.outcome == "new"], known, labels, by=by, today=today
+            )
             for row in rows:
-                if row.outcome == "new":
-                    _create(committee, row, known, labels, by=by, today=today)
-                else:
+                if row.outcome != "new":
                     _update(known.actions[row.reference], row, known, labels, by=by, today=today)
     return ImportResult(counts=plan.counts, rows=plan.rows, skipped=len(plan.errors))
 
@@ -367,38 +369,145 @@ def _closed_on(row, today):
     return row.values.get("closed_on") or row.values.get("update_on") or today
 
 
-def _create(committee, row, known, labels, *, by, today):
-    values = row.values
-    meeting = known.meetings[row.meeting_number]
-    sequence = row.sequence
-    if sequence is not None and Action.objects.filter(meeting=meeting, sequence=sequence).exists():
-        sequence = None  # the number is taken at that meeting by a reference of another pattern
-    action = Action.objects.raise_action(
-        meeting=meeting,
-        text=values["text"],
-        owners=_owners(row, known),
-        target_on=values.get("target_on"),
-        raised_on=values.get("raised_on") or meeting.held_on,
-        sequence=sequence,
-        reference=row.reference,
-        by=by,
-    )
-    if values.get("revised_target_on") and values["revised_target_on"] != values.get("target_on"):
-        TargetDate.objects.create(action=action, target_on=values["revised_target_on"], recorded_by=_user(by))
-    status = _status(row, labels)
-    if values["update"]:
-        ActionUpdate.objects.create(
-            action=action,
-            text=values["update"],
-            given_on=values.get("update_on") or today,
-            status_after=status[0] if status else Action.Status.OPEN,
-            status_label=status[1] if status else None,
-            author=_user(by),
+# Rows written per INSERT by the bulk writer.
+BATCH = 1000
+
+
+def _numbered(committee, rows, known):
+    """The number each new action takes at its meeting: the one its reference gives where the
+    meeting has it free, else the meeting's next free one (as raise_action gives them). Moves the
+    meetings' counters, and the committee's where it numbers per committee, past the numbers given."""
+    meetings = {known.meetings[row.meeting_number].pk for row in rows}
+    taken = {}
+    for meeting_id, sequence in Action.objects.filter(meeting_id__in=meetings).values_list(
+        "meeting_id", "sequence"
+    ):
+        taken.setdefault(meeting_id, set()).add(sequence)
+    counters = dict(Meeting.objects.filter(pk__in=meetings).values_list("pk", "last_action_sequence"))
+    numbers, from_pattern = [], 0
+    for row in rows:
+        meeting_id = known.meetings[row.meeting_number].pk
+        used = taken.setdefault(meeting_id, set())
+        sequence = row.sequence
+        if sequence is None or sequence in used:
+            sequence = max(max(used, default=0), counters[meeting_id]) + 1
+        else:
+            from_pattern = max(from_pattern, sequence)
+        used.add(sequence)
+        counters[meeting_id] = max(counters[meeting_id], sequence)
+        numbers.append(sequence)
+    for meeting_id, top in counters.items():
+        Meeting.objects.filter(pk=meeting_id, last_action_sequence__lt=top).update(last_action_sequence=top)
+    if committee.numbers_actions_per_committee and from_pattern:
+        Committee.objects.filter(pk=committee.pk, last_action_number__lt=from_pattern).update(
+            last_action_number=from_pattern
         )
-    if status is not None:
-        to, label = status
-        action._write_status(action, to, on=_closed_on(row, today), label=label)
-    known.actions[row.reference] = action
+    return numbers
+
+
+def _search_fields(reference, text, owners, update):
+    """What Action.refresh_search_document would store for a new action with these owners and
+    update (an update given between meetings: readers see it too)."""
+    organisations = sorted(o.name for o in owners if isinstance(o, Organisation))
+    people = sorted(o.name for o in owners if isinstance(o, Person))
+    document = "\n".join([reference, text, " ".join(organisations + people), *([update] if update else [])])
+    return {
+        "search_document": document,
+        "published_search_document": document,
+        "owner_sort": (organisations or people or [""])[0][:200],
+    }
+
+
+def _create_all(committee, rows, known, labels, *, by, today):
+    """The new actions, written in bulk: what raise_action, set_owners, the target date steps, an
+    update and the status would write one by one (and what their signals keep: the search
+    document, the target date in force), with their history rows saying "imported from FILE"."""
+    if not rows:
+        return
+    user = _user(by)
+    _, reason = current_stamp()
+    now = timezone.now()
+    actions, owners_of, dates, updates = [], [], [], []
+    for row, sequence in zip(rows, _numbered(committee, rows, known), strict=True):
+        values = row.values
+        meeting = known.meetings[row.meeting_number]
+        owners = _owners(row, known)
+        to, label = _status(row, labels) or (Action.Status.OPEN, None)
+        target, revised = values.get("target_on"), values.get("revised_target_on")
+        if revised == target:
+            revised = None
+        actions.append(
+            Action(
+                committee=committee,
+                meeting=meeting,
+                sequence=sequence,
+                reference=row.reference,
+                slug=reference_slug(row.reference),
+                text=values["text"],
+                raised_on=values.get("raised_on") or meeting.held_on,
+                status=to,
+                status_label=label,
+                closed_on=_closed_on(row, today) if to == Action.Status.CLOSED else None,
+                due_on=revised or target,
+                **_search_fields(row.reference, values["text"], owners, values["update"]),
+            )
+        )
+        owners_of.append(owners)
+        dates.append([(target, meeting)] * (target is not None) + [(revised, None)] * (revised is not None))
+        updates.append(values["update"] and (values["update"], values.get("update_on") or today, to, label))
+    Action.objects.bulk_create(actions, batch_size=BATCH)
+    history = Action.history.bulk_history_create(
+        actions, batch_size=BATCH, default_user=user, default_change_reason=reason, default_date=now
+    )
+    through = {
+        "owner_organisations": (Action.owner_organisations.through, Organisation, "organisation"),
+        "owner_people": (Action.owner_people.through, Person, "person"),
+    }
+    for field, (model, kind, name) in through.items():
+        links = model.objects.bulk_create(
+            [
+                model(action_id=action.pk, **{f"{name}_id": owner.pk})
+                for action, owners in zip(actions, owners_of, strict=True)
+                for owner in owners
+                if isinstance(owner, kind)
+            ],
+            batch_size=BATCH,
+        )
+        recorded = {historical.id: historical.pk for historical in history}
+        m2m_history = apps.get_model("actions", f"HistoricalAction_{field}")
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(
+                    id=link.pk,
+                    action_id=link.action_id,
+                    history_id=recorded[link.action_id],
+                    **{f"{name}_id": getattr(link, f"{name}_id")},
+                )
+                for link in links
+            ],
+            batch_size=BATCH,
+        )
+    steps = [
+        TargetDate(action=action, target_on=target_on, meeting=meeting, recorded_by=user, recorded_at=now)
+        for action, entries in zip(actions, dates, strict=True)
+        for target_on, meeting in entries
+    ]
+    TargetDate.objects.bulk_create(steps, batch_size=BATCH)
+    TargetDate.history.bulk_history_create(
+        steps, batch_size=BATCH, default_user=user, default_change_reason=reason, default_date=now
+    )
+    given = [
+        ActionUpdate(action=action, text=text, given_on=on, status_after=to, status_label=label, author=user)
+        for action, update in zip(actions, updates, strict=True)
+        if update
+        for text, on, to, label in [update]
+    ]
+    ActionUpdate.objects.bulk_create(given, batch_size=BATCH)
+    ActionUpdate.history.bulk_history_create(
+        given, batch_size=BATCH, default_user=user, default_change_reason=reason, default_date=now
+    )
+    for action in actions:
+        known.actions[action.reference] = action
 
 
 def _update(action, row, known, labels, *, by, today):

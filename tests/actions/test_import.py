@@ -263,6 +263,45 @@ def test_the_history_says_imported_from_the_file_by_whom(client, committee, owne
     assert "imported from opsg-log.xlsx: the minutes are not held here" in detail
 
 
+def test_actions_written_in_bulk_are_what_the_one_by_one_path_keeps(committee, owners):
+    # The import writes new actions in bulk, without the signals that keep the search documents,
+    # the target date in force and the history's owners: it must leave them as those would.
+    log = [*LOG, ["OPSG 24/06", "Check the plan.", "9 April 2021", "01/05/2021", "DCC", "Open", ""]]
+    log[0] = [*log[0], "Revised target date"]
+    log[1] = [*log[1], "31/05/2021"]
+    user = make_user("importer")
+    run(committee, "log.csv", csv_bytes(log), user=user)
+    for action in Action.objects.filter(committee=committee).prefetch_related(
+        "owner_organisations", "owner_people"
+    ):
+        stored = (action.search_document, action.published_search_document, action.owner_sort, action.due_on)
+        action.refresh_search_document()
+        action.refresh_due_on()
+        assert (
+            action.search_document,
+            action.published_search_document,
+            action.owner_sort,
+            action.due_on,
+        ) == stored
+        record = action.history.get()
+        assert (record.history_user, record.history_change_reason) == (user, "imported from log.csv")
+        assert sorted(o.organisation.name for o in record.owner_organisations.all()) == sorted(
+            o.name for o in action.owner_organisations.all()
+        )
+        assert [p.person.name for p in record.owner_people.all()] == [
+            p.name for p in action.owner_people.all()
+        ]
+        for row in [*action.target_dates.all(), *action.updates.all()]:
+            assert row.history.get().history_change_reason == "imported from log.csv"
+    first = Action.objects.get(reference="OPSG 23/01")
+    assert first.due_on == D(2021, 5, 31)
+    assert [t.target_on for t in first.target_dates.order_by("recorded_at", "id")] == [
+        D(2021, 4, 30),
+        D(2021, 5, 31),
+    ]
+    assert Meeting.objects.get(committee=committee, number=24).last_action_sequence == 6
+
+
 def test_numbering_continues_after_the_highest_imported_number(committee, owners):
     run(committee, "log.csv", csv_bytes(LOG))
     meeting = Meeting.objects.get(committee=committee, number=24)
