@@ -19,8 +19,9 @@ run: export DEMO_MODE ?= 1
 run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with a worker for background jobs (Ctrl+C stops both)"
+	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Uses DATABASE_URL when set (PostgreSQL in CI), an SQLite file otherwise. The tests run
 # in TEST_WORKERS processes (pytest-xdist; one per core by default), a test file per

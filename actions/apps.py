@@ -16,4 +16,7 @@ class ActionsConfig(AppConfig):
         register_actions_history_links()
         register_minutes_part(add_actions_to_minutes)
         register_actions_archive()
-        from actions import signals  # noqa: F401  (the search document's upkeep, deleted items' actions)
+        from actions import (  # noqa: F401  (signal receivers)
+            minutes_import,  # the actions' part of importing Word minutes
+            signals,  # the search document's upkeep, deleted items' actions
+        )

@@ -16,16 +16,13 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from minutes.conventions import reference_regex
+from minutes.dates import parse_date as parse_date  # the import service reads dates with it
+from minutes.uploads import MAX_FILE_BYTES as MAX_FILE_BYTES  # the import page says it
+from minutes.uploads import UploadRefused, check_size, open_zip
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-# An XLSX is a zip: refused when it would unpack to more than this (a zip bomb), or holds
-# a part that would unpack to more than MAX_RATIO times its packed size.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_RATIO = 200
 MAX_ROWS = 50_000
 HEADER_SEARCH_ROWS = 10
 
@@ -89,10 +86,6 @@ MISSING_WORDS = {
 }
 DATE_FIELDS = ("raised_on", "target_on", "revised_target_on", "update_on", "closed_on")
 
-MONTH_FORMATS = ("%d %B %Y", "%d %b %Y", "%d %B %y", "%d %b %y", "%d-%b-%y", "%d-%b-%Y", "%d-%B-%Y")
-NUMERIC_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%Y/%m/%d")
-ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b", re.IGNORECASE)
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
 # Owners in one cell: "DCC, SECAS", "DCC / SECAS", "DCC and SECAS", one per line.
 OWNER_SEPARATORS = re.compile(r"\s*(?:[,;/&\n]|\band\b)\s*", re.IGNORECASE)
 # A meeting as a log names it: "OPSG 23", "OPSG_23", "OPSG23", "23", "Meeting 23".
@@ -127,13 +120,10 @@ class Table:
 
 def read_table(filename, data):
     """The log in `data` (bytes of the file called `filename`), or ImportFileError."""
-    if not data:
-        raise ImportFileError("The file is empty.")
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB: files up to {MAX_FILE_BYTES // 1024 // 1024} MB "
-            "can be imported."
-        )
+    try:
+        check_size(data)
+    except UploadRefused as error:
+        raise ImportFileError(str(error)) from None
     name = (filename or "").lower()
     if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
         rows, kind = _xlsx_rows(data), "XLSX"
@@ -185,21 +175,15 @@ def _xlsx_rows(data):
     from openpyxl import load_workbook
 
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ImportFileError("This is not an XLSX file (it cannot be opened as a workbook).") from None
-    unpacked = sum(info.file_size for info in infos)
-    if unpacked > MAX_UNPACKED_BYTES or any(
-        info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > 10 * 1024 * 1024
-        for info in infos
-    ):
-        raise ImportFileError(
-            f"The workbook would unpack to {unpacked / 1024 / 1024:.0f} MB: it is refused as it could be "
-            "a zip bomb. Save the action log on its own in a new workbook."
-        )
-    if "xl/workbook.xml" not in {info.filename for info in infos}:
-        raise ImportFileError("This is not an XLSX file (a zip without a workbook in it).")
+        open_zip(
+            data,
+            kind="an XLSX file",
+            noun="workbook",
+            needs=("xl/workbook.xml",),
+            advice="Save the action log on its own in a new workbook.",
+        ).close()
+    except UploadRefused as error:  # not a zip, a zip bomb, a zip without a workbook
+        raise ImportFileError(str(error)) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
@@ -284,28 +268,6 @@ def missing_fields(columns):
 
 
 # ---- Cells -----------------------------------------------------------------------------
-
-
-def parse_date(value):
-    """A date as a log holds it, or ValueError."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = ORDINAL.sub("", " ".join(str(value).replace(",", " ").split()))
-    if re.fullmatch(r"\d{5}(\.\d+)?", text):
-        serial = float(text)
-        if 20000 <= serial <= 80000:  # an Excel serial: 1954 to 2119
-            return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
-    for form in NUMERIC_FORMATS + MONTH_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, form).date()
-        except ValueError:
-            continue
-    # "Sept" as people write it.
-    if re.search(r"\bsept\b", text, re.IGNORECASE):
-        return parse_date(re.sub(r"\bsept\b", "Sep", text, flags=re.IGNORECASE))
-    raise ValueError(text)
 
 
 def owner_names(cell):

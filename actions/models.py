@@ -1002,6 +1002,8 @@ class ActionImport(models.Model):
     )
     # {"new": n, "updated": n, "unchanged": n, "error": n, "skipped": n} once imported.
     result = models.JSONField(default=dict, blank=True)
+    # The background job importing it, once confirmed.
+    job = models.ForeignKey("minutes.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

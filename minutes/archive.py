@@ -108,8 +108,9 @@ def archive_filename(committee, on=None):
     return f"{committee.code}_archive_{(on or timezone.localdate()):%Y-%m-%d}.zip"
 
 
-def pdf_name(reference, version):
-    return f"{reference}_v{version}.pdf"
+def pdf_name(reference, version, extension="pdf"):
+    """OPSG_55_v1.pdf; the original file's extension for minutes imported as a record (OPSG_12_v1.docx)."""
+    return f"{reference}_v{version}.{extension}"
 
 
 # ---- JSON ------------------------------------------------------------------------------
@@ -398,7 +399,7 @@ def _meetings_chunk(committee, ids):
             "published_versions": [
                 {
                     "version": row.version,
-                    "file": f"published/{pdf_name(meeting.reference, row.version)}",
+                    "file": f"published/{pdf_name(meeting.reference, row.version, row.extension)}",
                     "sha256": row.sha256,
                     "published_at": row.published_at,
                     "published_by": username(row.published_by),
@@ -444,15 +445,24 @@ def committee_json(committee):
 
 
 def published_rows(committee):
-    """(id, reference, version, sha256, published_at) of every published version, by meeting number and
-    version; the PDFs themselves are read one at a time (stored_pdf)."""
+    """(id, file name, sha256, published_at) of every published version, by meeting number and
+    version; the files themselves are read one at a time (stored_pdf)."""
     return [
-        (pk, f"{committee.code}_{number}", version, sha256, published_at)
-        for pk, number, version, sha256, published_at in PublishedMinutes.objects.filter(
+        (
+            pk,
+            pdf_name(
+                f"{committee.code}_{number}",
+                version,
+                PublishedMinutes(filename=filename, content_type=kind).extension,
+            ),
+            sha256,
+            published_at,
+        )
+        for pk, number, version, sha256, published_at, filename, kind in PublishedMinutes.objects.filter(
             meeting__committee=committee
         )
         .order_by("meeting__number", "version")
-        .values_list("pk", "meeting__number", "version", "sha256", "published_at")
+        .values_list("pk", "meeting__number", "version", "sha256", "published_at", "filename", "content_type")
     ]
 
 
@@ -463,7 +473,7 @@ def stored_pdf(pk):
 
 def sha256sums(rows):
     """sha256sum's format: "<hex>  <name>" a line."""
-    return "".join(f"{sha256}  {pdf_name(reference, version)}\n" for _, reference, version, sha256, _ in rows)
+    return "".join(f"{sha256}  {name}\n" for _, name, sha256, _ in rows)
 
 
 # ---- The zip -----------------------------------------------------------------------------
@@ -517,9 +527,9 @@ def _files(committee):
             for name, pieces in part.files(committee):
                 yield name, now, pieces
     rows = published_rows(committee)
-    for pk, reference, version, _, published_at in rows:
+    for pk, name, _, published_at in rows:
         # Read when its entry is about to be written: a PDF or two in memory at a time, never all.
-        yield f"published/{pdf_name(reference, version)}", published_at, [stored_pdf(pk)]
+        yield f"published/{name}", published_at, [stored_pdf(pk)]
     if rows:
         yield "published/SHA256SUMS", now, [sha256sums(rows)]
 

@@ -1,4 +1,5 @@
-"""Minutes as a Word document (.docx), laid out like the PDF. The only module that imports python-docx.
+"""Minutes as a Word document (.docx), laid out like the PDF. With minutes/word_import.py, which reads
+such files back, the only module that imports python-docx.
 
 `meeting_docx(meeting)` builds the file from what the meeting page and the PDF print
 (`meeting_minutes`, which also fetches the attendance): item numbers, decision wording,

@@ -286,7 +286,6 @@ class Committee(models.Model):
         ]
         return conventions
 
-
     def as_printed_with(self, conventions):
         """A copy of the committee holding `conventions` (kept by published minutes), never saved."""
         printed = copy.copy(self)
@@ -1054,11 +1053,20 @@ class MinutesRevision(models.Model):
 
 
 class PublishedMinutes(models.Model):
-    """A published version of a meeting's minutes: the final PDF, made once, never changed."""
+    """A published version of a meeting's minutes: the final PDF, made once, never changed.
+
+    Minutes published elsewhere and imported as a record (`import_minutes --as archive`) keep
+    their original file as the official document instead: `pdf` then holds that file's bytes,
+    `content_type` and `filename` say what it is.
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="published_versions")
     version = models.PositiveIntegerField()
-    pdf = models.BinaryField()
+    pdf = models.BinaryField(help_text="The official document: the final PDF, or the original file imported.")
+    content_type = models.CharField(max_length=100, default="application/pdf")
+    filename = models.CharField(
+        max_length=255, blank=True, help_text="The original file's name, for minutes imported as a record."
+    )
     sha256 = models.CharField(max_length=64)
     published_at = models.DateTimeField(auto_now_add=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -1081,6 +1089,17 @@ class PublishedMinutes(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TransitionRefused("Published minutes are never deleted.")
+
+    @property
+    def is_pdf(self):
+        return self.content_type == "application/pdf"
+
+    @property
+    def extension(self):
+        """The file extension of the official document: "pdf", or the original file's ("docx")."""
+        if self.is_pdf or "." not in self.filename:
+            return "pdf"
+        return self.filename.rsplit(".", 1)[1].lower()
 
 
 class ReviewComment(models.Model):
@@ -1129,3 +1148,79 @@ class ReviewVerdict(models.Model):
 
     def __str__(self):
         return f"{self.reviewer}: {self.get_verdict_display()}"
+
+
+class MinutesImport(models.Model):
+    """A Word file of minutes a secretary uploaded to import: kept from upload to confirmation, with
+    how it is to be imported (a draft or a published record) and the meeting it made."""
+
+    class Mode(models.TextChoices):
+        DRAFT = "draft", "A draft to correct"
+        ARCHIVE = "archive", "A published record: the Word file stays the official document"
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="minutes_imports")
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    mode = models.CharField("import as", max_length=20, choices=Mode.choices, default=Mode.DRAFT)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports", editable=False
+    )
+    imported_at = models.DateTimeField(null=True, blank=True)
+    notes = models.JSONField(default=list, blank=True, help_text="What the import did, in words.")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.committee.code})"
+
+
+class Job(models.Model):
+    """Work done in the background for someone (an import, a large export): what it is, how far it
+    has got, and how it ended, for the page that follows it. The work itself is a task of Django's
+    task framework (minutes/jobs.py)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    title = models.CharField(max_length=300, help_text='What it does, e.g. "Import old-log.xlsx into OPSG".')
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True, help_text="How it went, in words; why it failed.")
+    result_url = models.CharField(max_length=500, blank=True, help_text="Where the result is.")
+    # The task that does the work and its arguments after the job's id, to run it again.
+    task_path = models.CharField(max_length=200)
+    arguments = models.JSONField(default=list, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display().lower()})"
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

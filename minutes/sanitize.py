@@ -26,6 +26,49 @@ def clean_minutes_html(value):
     ).strip()
 
 
+# What one item's minutes text may hold: lists nested deeper than a document needs make the PDF
+# renderer recurse without end, and a megabyte of text in one item is not minutes.
+MAX_LIST_DEPTH = 8
+MAX_TEXT_BYTES = 512 * 1024
+
+
+class _ListDepth(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("ul", "ol"):
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol") and self.depth:
+            self.depth -= 1
+
+
+def list_depth(markup):
+    """How deep lists nest in `markup` (0: no list)."""
+    parser = _ListDepth()
+    parser.feed(markup or "")
+    parser.close()
+    return parser.deepest
+
+
+def minutes_text_problem(markup):
+    """Why `markup` (sanitised minutes text of one item) breaks a limit, in words; "" if it does not."""
+    size = len((markup or "").encode())
+    if size > MAX_TEXT_BYTES:
+        return (
+            f"This text is {size / 1024:.0f} KB: an item's minutes text can be up to "
+            f"{MAX_TEXT_BYTES // 1024} KB. Split it between items, or attach the long part as a paper."
+        )
+    depth = list_depth(markup)
+    if depth > MAX_LIST_DEPTH:
+        return f"This text nests lists {depth} deep: lists can nest up to {MAX_LIST_DEPTH} levels."
+    return ""
+
+
 _TAG = re.compile(r"<[^>]*>")
 
 

@@ -16,3 +16,15 @@ minutes_status_changed = Signal()
 # `committee` holding its new conventions (not saved yet) and the names `changed`: a receiver
 # raises ValidationError (by field) to refuse the change.
 conventions_changing = Signal()
+
+# Sent by minutes.services.word_import.preview_import with the `committee` and the `imported`
+# minutes (minutes.word_import.ImportedMinutes) read from a Word file, before anything is saved:
+# each receiver returns a list of sentences saying what the import would do with its part (the
+# actions raised and the Actions Outstanding rows), for the preview.
+minutes_import_checking = Signal()
+
+# Sent by minutes.services.word_import.import_minutes inside its transaction, once the meeting,
+# its attendance, items, decisions and footnotes are saved (the meeting still a draft), with
+# `meeting`, `imported`, `items` ({id(ImportedItem): AgendaItem}), `by` and `filename`: each
+# receiver saves its part and returns a list of sentences saying what it did.
+minutes_imported = Signal()

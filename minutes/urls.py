@@ -5,11 +5,13 @@ from minutes.views import (
     decisions,
     drafting,
     history,
+    jobs,
     lifecycle,
     meetings,
     redline,
     review,
     word,
+    word_import,
 )
 
 app_name = "minutes"
@@ -27,4 +29,6 @@ urlpatterns = [
     *meetings.urlpatterns,
     *committees.urlpatterns,
     *archive.urlpatterns,
+    *word_import.urlpatterns,
+    *jobs.urlpatterns,
 ]

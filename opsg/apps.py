@@ -1,4 +1,14 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def demo_mode_only_with_debug(app_configs, **kwargs):
+    """DEMO_MODE skips two-factor authentication for the demo users: never on a site without DEBUG."""
+    if getattr(settings, "DEMO_MODE", False) and not settings.DEBUG:
+        return [checks.Error(settings.DEMO_MODE_REFUSED, id="opsg.E001")]
+    return []
 
 
 class OpsgConfig(AppConfig):

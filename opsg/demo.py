@@ -587,13 +587,16 @@ SECRETARIAT_GROUP = "Secretariat"
 # without an organisation. The roles are in the OPSG; the SAB's members (these and more) are
 # in its conventions file (opsg/demo_committees/SAB.toml).
 DEMO_USERS = [
-    ("secretary", "Veronica Asantewaa", Membership.Role.SECRETARY, True, "OPSG, SAB"),
+    ("secretary", "Veronica Asantewaa", Membership.Role.SECRETARY, False, "OPSG, SAB"),
     ("chair", "Dave Warner", Membership.Role.CHAIR, False, "OPSG"),
     ("member", "Andy Knowles", Membership.Role.MEMBER, False, "OPSG, SAB"),
     ("owner", "Easton Brown", Membership.Role.OWNER, False, "OPSG"),
     ("reader", "Rachel Reader", Membership.Role.READER, False, "OPSG, SAB"),
     ("board-chair", "Margaret Ellison", Membership.Role.CHAIR, False, "SAB"),
     ("board-owner", "Priya Raman", Membership.Role.OWNER, False, "SAB"),
+    # Staff: the administration pages. Two-factor authentication is required of staff even with
+    # DEMO_MODE on, so this login shows the set-up as production users go through it.
+    ("admin", "Sam Okafor", None, True, ""),
 ]
 
 
@@ -819,7 +822,9 @@ class _Loader:
                 Membership.objects.update_or_create(
                     committee=self.committee, user=user, defaults={"role": role}
                 )
-            self.say(f"{'Created' if created else 'Kept'} user {username} ({role.label}, {person_name}).")
+            self.say(
+                f"{'Created' if created else 'Kept'} user {username} ({role.label if role else 'staff'}, {person_name})."
+            )
             usernames.append(username)
         return usernames
 

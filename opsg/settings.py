@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +35,10 @@ def envlist(name, default=""):
 
 
 DEBUG = envbool("DEBUG", True)
+DEMO_MODE_REFUSED = (
+    "DEMO_MODE=1 lets the demo users log in without two-factor authentication: it is for a local "
+    "try-out (make run, with DEBUG on) only. Unset DEMO_MODE, or set DEBUG=1 on a machine nobody else uses."
+)
 # The fallback key is only for a local try-out; production must set SECRET_KEY. Its
 # "django-insecure-" prefix makes `check --deploy` fail (security.W009) when it is not set.
 SECRET_KEY = env("SECRET_KEY") or "django-insecure-local-try-out-key-do-not-use-in-production"
@@ -60,6 +65,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp.plugins.otp_totp",
     "two_factor",
+    # Django's task framework (django.tasks, backported): work that leaves the request.
+    "django_tasks",
+    "django_tasks_db",
     "minutes",
     "actions",
     "opsg",
@@ -166,8 +174,26 @@ AXES_USERNAME_CALLABLE = "opsg.security.axes_username"  # cut to what axes store
 # Two-factor authentication (opsg/two_factor.py): required of secretaries, chairs and
 # staff. DEMO_MODE (on in `make run`) exempts the demo users of `load_demo`.
 DEMO_MODE = envbool("DEMO_MODE", False)
+if DEMO_MODE and not DEBUG:
+    # Refused at start-up (and by the system check opsg.E001): a demo that skips two-factor
+    # authentication must never run as a production site.
+    raise ImproperlyConfigured(DEMO_MODE_REFUSED)
 TWO_FACTOR_PATCH_ADMIN = True  # the admin's login page sends to ours
 OTP_TOTP_ISSUER = "Minutes & Actions"
+
+# Background work (minutes/jobs.py) on Django's task framework. The embedded default keeps the
+# queue in the project's own database (django-tasks-db; `manage.py db_worker` runs it, `make run`
+# starts one beside the server); TASKS_ENGINE=redis moves it to Redis (RQ, REDIS_URL) for
+# scale-out, worked by `manage.py rqworker default`, with no change to the code.
+TASKS_ENGINE = env("TASKS_ENGINE", "database")
+if TASKS_ENGINE == "redis":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}}
+elif TASKS_ENGINE == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(f"TASKS_ENGINE is database or redis, not {TASKS_ENGINE!r}.")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", "Europe/London")

@@ -27,3 +27,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "opsg.errors.server_error_or_unavailable"

@@ -160,3 +160,29 @@ def csp_violations(monkeypatch):
     monkeypatch.setattr(Browser, "new_page", watched_new_page)
     yield violations
     assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def run_jobs(django_capture_on_commit_callbacks):
+    """`run_jobs(post)`: call `post()` (a request that starts background jobs), then work the queued
+    tasks with the configured engine's real worker in this process, and return what `post` returned.
+    The jobs are enqueued when the request's transaction commits, which inside a test's transaction
+    is when `post` returns."""
+    from tests.jobs_support import work_the_queue
+
+    def run(post):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = post()
+        work_the_queue()
+        return answer
+
+    return run
+
+
+@pytest.fixture
+def task_worker(live_server):
+    """A worker working the task queue beside the live server, as `make run` runs one."""
+    from tests.jobs_support import worker_in_background
+
+    with worker_in_background():
+        yield

@@ -728,10 +728,7 @@ FORMS = {
             text=("seats-0-name",),
             other=("seats-0-category", "seats-0-ORDER", "seats-1-DELETE", "seats-INITIAL_FORMS"),
             saved=lambda w: {
-                "seats-0-name": SeatCategory.objects.filter(committee=w.committee)
-                .order_by("pk")
-                .first()
-                .name
+                "seats-0-name": SeatCategory.objects.filter(committee=w.committee).order_by("pk").first().name
             },
             models=(SeatCategory,),
             both=False,

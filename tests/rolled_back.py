@@ -20,3 +20,14 @@ def built_for_module(django_db_blocker, build):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+def load_demo_quickly():
+    """`load_demo`, with a fast password hasher (the demo users' passwords are hashed on creation)."""
+    import io
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        call_command("load_demo", verbosity=0, stdout=io.StringIO())

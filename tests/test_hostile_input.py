@@ -53,9 +53,10 @@ from django.urls import reverse
 
 from actions.exports import NOT_IN_XLSX
 from actions.models import Action, ActionImport
+from minutes.docx import meeting_docx
 from minutes.forms import ItemTextForm
 from minutes.forms.decisions import DecisionForm, FootnoteForm
-from minutes.models import AgendaItem, Meeting
+from minutes.models import AgendaItem, Job, Meeting, MinutesImport
 from minutes.sanitize import clean_minutes_html
 from tests import hostile_fixtures
 from tests.hostile_forms import FORMS, OTHER_VALUES, check_answer, corpus_for, run_form, slug, url
@@ -131,6 +132,31 @@ JUNK = {
                 committee=w.draft.committee,
                 filename="log.csv",
                 content=b"Reference,Action,Meeting\r\nX 1,Y,3\r\n",
+            ).pk,
+        ),
+    ),
+    # The same for minutes: the upload wants a Word file; the preview's fields refuse junk.
+    "minutes:minutes-import-upload": (
+        "secretary",
+        lambda w: url("minutes:minutes-import-upload", w.draft.committee.code),
+    ),
+    "minutes:minutes-import-preview": (
+        "secretary",
+        lambda w: url(
+            "minutes:minutes-import-preview",
+            w.draft.committee.code,
+            MinutesImport.objects.create(
+                committee=w.draft.committee, filename="minutes.docx", content=meeting_docx(w.draft)
+            ).pk,
+        ),
+    ),
+    # A job's Run again reads nothing posted.
+    "minutes:job-run-again": (
+        "secretary",
+        lambda w: url(
+            "minutes:job-run-again",
+            Job.objects.create(
+                title="Import", committee=w.committee, created_by=w.users["secretary"], task_path="x.y"
             ).pk,
         ),
     ),

@@ -416,20 +416,22 @@ def test_demo_users_roles_and_logins(client):
         assert f"{user.first_name} {user.last_name}" == person_name
         assert user.email == f"{username}@example.com"
         assert Membership.objects.get(committee=committee, user=user).role == role
-        assert user.is_staff == (username == "secretary")
+        assert not user.is_staff
         assert not user.is_superuser
         assert logs_in(client, username, "minutes-demo"), username
         assert f"{username} / minutes-demo / {role.label}" in output
     assert User.objects.get(username="owner").person.organisation.name == "DCC"
     assert User.objects.get(username="reader").person.organisation is None
     group = Group.objects.get(name="Secretariat")
-    assert list(User.objects.filter(groups=group).values_list("username", flat=True)) == ["secretary"]
+    # Staff is the demo's admin only; DEMO_MODE never exempts it from two-factor authentication.
+    admin = User.objects.get(username="admin", is_staff=True, is_superuser=False)
+    assert "admin / minutes-demo / staff: /admin/, two-factor authentication always" in output
+    assert list(User.objects.filter(groups=group).values_list("username", flat=True)) == ["admin"]
     expected_perms = Permission.objects.filter(content_type__app_label__in=["minutes", "actions"])
     assert expected_perms.count() > 0
     assert set(group.permissions.all()) == set(expected_perms)
-    secretary = User.objects.get(username="secretary")
-    assert secretary.has_perm("minutes.change_agendaitem")
-    assert secretary.has_perm("actions.add_action")
+    assert admin.has_perm("minutes.change_agendaitem")
+    assert admin.has_perm("actions.add_action")
 
 
 def test_demo_password_from_environment(client, monkeypatch):
@@ -442,7 +444,7 @@ def test_demo_password_from_environment(client, monkeypatch):
 def test_load_demo_function_returns_usernames():
     from opsg.demo import load_demo
 
-    usernames = ["secretary", "chair", "member", "owner", "reader", "board-chair", "board-owner"]
+    usernames = ["secretary", "chair", "member", "owner", "reader", "board-chair", "board-owner", "admin"]
     assert load_demo(password="x-demo-password") == usernames
     assert load_demo() == usernames
 

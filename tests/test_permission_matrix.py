@@ -31,8 +31,8 @@ Posts by allowed roles are still chosen to change nothing where the view allows
 it: an empty form (422), an unknown move (302 with a message), a transition from
 the wrong state (302 back to the meeting with a message).
 
-In the demo the secretary is also staff (`is_staff=True`), so the secretary
-may, for example, sign off minutes as staff may. A secretary who is not staff
+The demo's secretary is made staff here (`is_staff=True`, as secretariat staff often are), so
+the secretary may, for example, sign off minutes as staff may. A secretary who is not staff
 ("secretary_only") is added, so that the secretary's role is tested on its own.
 """
 
@@ -47,7 +47,18 @@ from django.test import override_settings
 from django.urls import clear_url_caches, get_resolver, path, reverse
 
 from actions.models import Action, ActionImport
-from minutes.models import AgendaItem, Attendance, Decision, Footnote, ItemKind, Meeting, Membership
+from minutes.docx import meeting_docx
+from minutes.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    Footnote,
+    ItemKind,
+    Job,
+    Meeting,
+    Membership,
+    MinutesImport,
+)
 from minutes.pdf import meeting_pdf
 from minutes.services.meetings import meeting_create
 from minutes.services.review import comment_add, comment_resolve
@@ -56,7 +67,7 @@ from tests.url_walk import url_patterns
 
 pytestmark = pytest.mark.django_db
 
-# The demo's secretary is also staff (secretariat staff, `is_staff=True`), so a
+# The world's secretary is also staff (secretariat staff, `is_staff=True`), so a
 # secretary who is not staff is a role of its own: "secretary_only".
 ROLES = (
     "anonymous",
@@ -292,6 +303,28 @@ MATRIX = {
         shown=answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
         posted=answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
     ),
+    # ---- Import minutes (minutes/views/word_import.py): as importing actions; the preview posted
+    # without a step shows what the import would do again
+    "minutes:minutes-import-upload": form(
+        at(code="code"),
+        shown=answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
+        posted=answers(reader=403, member=403, owner=403, chair=403, secretary=INVALID, staff=INVALID),
+    ),
+    "minutes:minutes-import-preview": form(
+        at(code="code", pk="minutes_import"),
+        shown=answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
+        posted=answers(reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
+    ),
+    # ---- Background jobs (minutes/views/jobs.py): the one who started it (the secretary), the
+    # committee's secretaries and staff; running again a job that has not failed goes back (302)
+    "minutes:job": page(
+        at(pk="job"),
+        answers(outsider=403, reader=403, member=403, owner=403, chair=403, secretary=200, staff=200),
+    ),
+    "minutes:job-run-again": post_only(
+        at(pk="job"),
+        answers(outsider=403, reader=403, member=403, owner=403, chair=403, secretary=302, staff=302),
+    ),
     # ---- Committee settings (minutes/views/committees.py): its secretaries and staff; an empty
     # form comes back with its errors (422), nothing saved
     "minutes:committee-settings": form(
@@ -494,6 +527,8 @@ def _build_world():
     users["outsider"] = User.objects.create_user("outsider", "outsider@example.com")
     assert not Membership.objects.filter(user__in=[users["staff"], users["outsider"]]).exists()
     secretary = users["secretary"]
+    secretary.is_staff = True
+    secretary.save(update_fields=["is_staff"])
     users["secretary_only"] = User.objects.create_user("secretary_only", "secretary.only@example.com")
     Membership.objects.create(
         committee=secretary.memberships.get(committee__code="OPSG").committee,
@@ -567,6 +602,16 @@ def _build_world():
             filename="log.csv",
             content=b"Reference,Action,Date raised\r\nOPSG 30/01,Report.,01/02/2021\r\n",
         ).pk,
+        "job": Job.objects.create(
+            title="Import log.csv into OPSG",
+            committee=draft.committee,
+            created_by=users["secretary"],
+            task_path="actions.tasks.import_action_log",
+            status=Job.Status.DONE,
+        ).pk,
+        "minutes_import": MinutesImport.objects.create(
+            committee=draft.committee, filename="OPSG_55.docx", content=meeting_docx(draft)
+        ).pk,
     }
     return World(users=users, ids=ids)
 
@@ -598,7 +643,7 @@ def test_the_world_is_as_the_matrix_assumes(world):
     published = Meeting.objects.get_by_reference(PUBLISHED)
     assert list(published.published_versions.values_list("version", flat=True)) == [1]
     assert list(published.revisions.values_list("number", flat=True)) == [1]
-    assert world.users["secretary"].is_staff  # the demo's secretary is secretariat staff
+    assert world.users["secretary"].is_staff  # made secretariat staff for the matrix
     assert not world.users["secretary_only"].is_staff
 
 

@@ -2,6 +2,7 @@
 the token step at login; recovery codes; DEMO_MODE; pages without inline code."""
 
 import base64
+import os
 import re
 import time
 
@@ -345,7 +346,7 @@ def demo(db):
 
 @pytest.mark.parametrize("username", ["secretary", "chair"])
 def test_demo_mode_exempts_the_demo_users(client, demo, username):
-    with override_settings(DEMO_MODE=True):
+    with override_settings(DEMO_MODE=True, DEBUG=True):
         response = client.post(reverse("login"), {"username": username, "password": "minutes-demo"})
         assert response.status_code == 302
         assert client.get(reverse("minutes:meeting-list")).status_code == 200
@@ -362,7 +363,7 @@ def test_demo_mode_exempts_only_the_demo_users(client, demo):
     from minutes.models import Committee
 
     other = make_user("a_secretary", committee=Committee.objects.get(code="OPSG"), role="secretary")
-    with override_settings(DEMO_MODE=True):
+    with override_settings(DEMO_MODE=True, DEBUG=True):
         log_in(client, other)
         assert client.get(reverse("minutes:meeting-list"))["Location"] == reverse("two_factor:setup")
 
@@ -373,7 +374,7 @@ def test_load_demo_says_whether_demo_mode_is_on(demo):
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert "DEMO_MODE is off: secretary and chair must set up two-factor authentication" in out.getvalue()
-    with override_settings(DEMO_MODE=True):
+    with override_settings(DEMO_MODE=True, DEBUG=True):
         out = StringIO()
         call_command("load_demo", stdout=out)
     assert "DEMO_MODE is on: the demo users log in without two-factor authentication" in out.getvalue()
@@ -414,3 +415,48 @@ def test_the_pages_of_login_and_two_factor_have_no_inline_code(client, users):
         assert_no_inline_code(client.get(reverse(f"two_factor:{name}")))
     assert_no_inline_code(client.get(reverse("password_change")))
     assert_no_inline_code(client.get(reverse("minutes:meeting-list")))
+
+
+def test_demo_mode_never_exempts_staff_or_superusers(client, demo):
+    from django.contrib.auth import get_user_model
+
+    secretary = get_user_model().objects.get(username="secretary")
+    secretary.is_superuser = secretary.is_staff = True
+    secretary.save()
+    with override_settings(DEMO_MODE=True, DEBUG=True):
+        client.post(reverse("login"), {"username": "secretary", "password": "minutes-demo"})
+        assert client.get("/admin/")["Location"].startswith(reverse("two_factor:setup"))
+        assert client.get(reverse("minutes:meeting-list"))["Location"] == reverse("two_factor:setup")
+
+
+def test_demo_mode_without_debug_exempts_nobody_and_fails_the_system_check(client, demo):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    with override_settings(DEMO_MODE=True, DEBUG=False):
+        client.post(reverse("login"), {"username": "secretary", "password": "minutes-demo"})
+        assert client.get(reverse("minutes:meeting-list"))["Location"] == reverse("two_factor:setup")
+        with pytest.raises(SystemCheckError, match="opsg.E001"):
+            call_command("check")
+
+
+def settings_root():
+    from django.conf import settings
+
+    return settings.BASE_DIR
+
+
+def test_demo_mode_with_debug_off_refuses_to_start():
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DEMO_MODE": "1", "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "opsg.settings"}
+    started = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings_root(),
+    )
+    assert started.returncode != 0
+    assert "DEMO_MODE=1 lets the demo users log in without two-factor authentication" in started.stderr

@@ -21,6 +21,7 @@ from actions.imports import (
     MEETING_NAMED,
     Plan,
     RowPlan,
+    Table,
     columns_for,
     guess_owner_kind,
     missing_fields,
@@ -292,6 +293,57 @@ class ImportResult:
         return said + (f", {self.skipped} row(s) in error skipped" if self.skipped else "")
 
 
+def refusal(plan, *, valid_only=False):
+    """Why `plan` cannot be imported as it is, in words; "" if it can."""
+    if plan.missing:
+        return f"Say which column holds {plan.missing_words}."
+    if plan.unknown_statuses:
+        return "Say which of the committee's statuses these are: " + ", ".join(plan.unknown_statuses) + "."
+    if plan.errors and not valid_only:
+        return f"{len(plan.errors)} row(s) are in error: correct them, or import the valid rows only."
+    return ""
+
+
+# Rows imported per transaction by import_actions_in_chunks.
+CHUNK = 1000
+
+
+def import_actions_in_chunks(
+    committee,
+    table,
+    *,
+    by,
+    filename,
+    columns=None,
+    statuses=None,
+    valid_only=False,
+    today=None,
+    progress=None,
+):
+    """import_actions for a large file, CHUNK rows at a time, each chunk its own transaction, with
+    `progress(done, total)` after each. The whole file is checked first (refused as import_actions
+    refuses it); were the import to stop half way, running it again imports the rest, the rows done
+    being unchanged by then."""
+    plan = plan_import(committee, table, columns=columns, statuses=statuses)
+    refused = refusal(plan, valid_only=valid_only)
+    if refused:
+        raise ImportRefused(refused)
+    valid = {row.number for row in plan.valid}
+    rows = [row for row in table.rows if row[0] in valid]
+    counts = dict.fromkeys(("new", "updated", "unchanged", "error"), 0)
+    for start in range(0, len(rows), CHUNK):
+        part = Table(headings=table.headings, rows=rows[start : start + CHUNK], kind=table.kind)
+        result = import_actions(
+            committee, part, by=by, filename=filename, columns=columns, statuses=statuses, today=today
+        )
+        for outcome, count in result.counts.items():
+            counts[outcome] += count
+        if progress is not None:
+            progress(start + len(part.rows), len(rows))
+    counts["error"] = len(plan.errors)
+    return ImportResult(counts=counts, rows=plan.rows, skipped=len(plan.errors))
+
+
 def import_actions(
     committee, table, *, by, filename, columns=None, statuses=None, valid_only=False, today=None
 ):
@@ -307,16 +359,9 @@ def import_actions(
         committee = Committee.objects.select_for_update().get(pk=committee.pk)
         known = Known.of(committee)
         plan = plan_import(committee, table, columns=columns, statuses=statuses, known=known)
-        if plan.missing:
-            raise ImportRefused(f"Say which column holds {plan.missing_words}.")
-        if plan.unknown_statuses:
-            raise ImportRefused(
-                "Say which of the committee's statuses these are: " + ", ".join(plan.unknown_statuses) + "."
-            )
-        if plan.errors and not valid_only:
-            raise ImportRefused(
-                f"{len(plan.errors)} row(s) are in error: correct them, or import the valid rows only."
-            )
+        refused = refusal(plan, valid_only=valid_only)
+        if refused:
+            raise ImportRefused(refused)
         reason = f"imported from {filename}"
         with recorded_as(by if getattr(by, "is_authenticated", False) else None, reason):
             _make_owners(plan, known)

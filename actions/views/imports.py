@@ -4,18 +4,19 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from actions.imports import FIELDS, IGNORE, MAX_FILE_BYTES, ImportFileError, read_table, recognise_heading
 from actions.models import ActionImport
-from actions.services.imports import ImportRefused, import_actions, plan_import
+from actions.services.imports import plan_import, refusal
+from actions.tasks import import_action_log
 from minutes.access import get_committee_for
 from minutes.editing import INVALID
+from minutes.jobs import job_start
 from minutes.services.committees import committee_statuses
+from minutes.uploads import UploadRefused, check_size
 
 # How many rows the preview lists (those in error first); every row is checked all the same.
 PREVIEW_ROWS = 300
@@ -31,12 +32,11 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB: files up to "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MB can be imported."
-            )
-        data = upload.read()
+        data = upload.read(MAX_FILE_BYTES + 1)  # never more than the limit in memory
+        try:
+            check_size(data, upload.size)
+        except UploadRefused as error:
+            raise forms.ValidationError(str(error)) from None
         try:
             self.table = read_table(upload.name, data)
         except ImportFileError as error:
@@ -121,9 +121,13 @@ def import_upload(request, code):
 @login_required
 def import_preview(request, code, pk):
     committee = get_committee_for(request.user, code, edit=True)
-    upload = get_object_or_404(ActionImport.objects.defer("content"), pk=pk, committee=committee)
+    upload = get_object_or_404(
+        ActionImport.objects.defer("content").select_related("job"), pk=pk, committee=committee
+    )
     if upload.imported_at is not None:
         return render(request, "actions/import/preview.html", {"committee": committee, "upload": upload})
+    if upload.job_id is not None and not upload.job.finished:
+        return redirect("minutes:job", pk=upload.job_id)
     upload = ActionImport.objects.get(pk=upload.pk)
     try:
         table = read_table(upload.filename, bytes(upload.content))
@@ -151,27 +155,21 @@ def import_preview(request, code, pk):
                 return redirect("actions:import-preview", code=committee.code, pk=upload.pk)
             status = INVALID
         if step == "import":
-            try:
-                with transaction.atomic():
-                    result = import_actions(
-                        committee,
-                        table,
-                        by=request.user,
-                        filename=upload.filename,
-                        columns=upload.columns,
-                        statuses=upload.statuses,
-                        valid_only=request.POST.get("valid_only") == "on",
-                    )
-                    upload.imported_at = timezone.now()
-                    upload.imported_by = request.user
-                    upload.result = {**result.counts, "skipped": result.skipped}
-                    upload.save(update_fields=["imported_at", "imported_by", "result"])
-            except ImportRefused as error:
-                problem = str(error)
+            valid_only = request.POST.get("valid_only") == "on"
+            problem = refusal(plan, valid_only=valid_only)
+            if problem:
                 status = INVALID
             else:
-                messages.success(request, f"Imported {upload.filename}: {result.summary}.")
-                return redirect("actions:import-preview", code=committee.code, pk=upload.pk)
+                # Large files take a while: the import runs in the background, its page follows it.
+                job = job_start(
+                    task=import_action_log,
+                    title=f"Import {upload.filename} into {committee.code}",
+                    by=request.user,
+                    committee=committee,
+                    arguments=[upload.pk, valid_only],
+                )
+                ActionImport.objects.filter(pk=upload.pk).update(job=job)
+                return redirect("minutes:job", pk=job.pk)
     shown = sorted(plan.rows, key=lambda row: (not row.errors, row.number))[:PREVIEW_ROWS]
     return render(
         request,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from minutes.access import committees_drafted_by
 from minutes.models import AgendaItem, ItemKind, Meeting
-from minutes.sanitize import clean_minutes_html
+from minutes.sanitize import clean_minutes_html, minutes_text_problem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -88,7 +88,11 @@ class ItemTextForm(EditTokenForm):
         text = self.cleaned_data["minutes_text"] or ""
         if text.strip() and "<" not in text:
             text = _plain_text_to_html(text)
-        return clean_minutes_html(text)
+        text = clean_minutes_html(text)
+        problem = minutes_text_problem(text)
+        if problem:
+            raise forms.ValidationError(problem)
+        return text
 
 
 class ItemForm(EditTokenForm):

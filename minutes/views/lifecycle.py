@@ -146,10 +146,13 @@ def amend(request, reference):
 @require_safe
 @login_required
 def published_pdf(request, reference, version):
-    """A stored published version, byte for byte as published."""
+    """A stored published version, byte for byte as published (the original file, for minutes
+    imported as a record)."""
     meeting, published = get_published_minutes_for(request.user, reference, version)
-    response = HttpResponse(bytes(published.pdf), content_type="application/pdf")
-    name = f"{meeting.reference} Minutes" + (f" v{version}" if version > 1 else "") + ".pdf"
+    response = HttpResponse(bytes(published.pdf), content_type=published.content_type)
+    name = (
+        f"{meeting.reference} Minutes" + (f" v{version}" if version > 1 else "") + f".{published.extension}"
+    )
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     response["X-Content-SHA256"] = published.sha256
     return response

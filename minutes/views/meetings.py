@@ -59,8 +59,13 @@ def meeting_pdf_view(request, reference):
     from minutes.pdf import meeting_pdf, pdf_filename
 
     meeting = get_meeting_for(request.user, reference)
-    published = meeting.published_versions.order_by("-version").first() if meeting.is_published else None
-    # Published minutes are served as stored when published, never rendered again.
+    published = (
+        meeting.published_versions.filter(content_type="application/pdf").order_by("-version").first()
+        if meeting.is_published
+        else None
+    )
+    # Published minutes are served as stored when published, never rendered again (minutes imported
+    # as a record, whose official document is their original file, print from what was read).
     data = bytes(published.pdf) if published is not None else meeting_pdf(meeting)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(

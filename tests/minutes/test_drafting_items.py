@@ -1,5 +1,7 @@
 """Drafting: the agenda items of a draft meeting and their minutes text."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -365,3 +367,37 @@ def test_meeting_details_must_make_sense_and_nothing_changes_otherwise(secretary
     assert 'value="Room 1"' in page
     after = Meeting.objects.get(pk=meeting.pk)
     assert (after.location, after.start_time) == (before.location, before.start_time)
+
+
+def nested(depth):
+    return "<ul><li>level" * depth + "</li></ul>" * depth
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (nested(9), "This text nests lists 9 deep: lists can nest up to 8 levels."),
+        (nested(80), "This text nests lists 80 deep: lists can nest up to 8 levels."),
+        (
+            "<p>" + "x" * 600 * 1024 + "</p>",
+            "This text is 600 KB: an item's minutes text can be up to 512 KB.",
+        ),
+    ],
+)
+def test_text_over_a_limit_is_refused_at_the_field_and_kept_in_it(secretary, meeting, agenda, text, says):
+    item = agenda["1"]
+    before = item.minutes_text
+    response = text_post(secretary, meeting, item, text)
+    assert response.status_code == 422
+    page = html.unescape(response.content.decode())
+    assert says in page
+    assert text[:40] in page  # what was typed is shown again, not lost
+    item.refresh_from_db()
+    assert item.minutes_text == before
+
+
+def test_lists_eight_deep_are_kept(secretary, meeting, agenda):
+    item = agenda["1"]
+    assert text_post(secretary, meeting, item, nested(8)).status_code == 302
+    item.refresh_from_db()
+    assert item.minutes_text.count("<ul>") == 8

@@ -2,12 +2,11 @@
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from actions.imports import FIELDS, IGNORE, ImportFileError, read_table
 from actions.services.imports import ImportRefused, import_actions, plan_import
-from minutes.models import Committee
+from minutes.management.lookups import committee_coded, user_called
 
 
 def _pairs(values, what):
@@ -72,15 +71,8 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="the username the history names as importing")
 
     def handle(self, file, committee, dry_run, column, status, valid_only, user, **options):
-        try:
-            committee = Committee.objects.get(code__iexact=committee)
-        except Committee.DoesNotExist:
-            raise CommandError(f"No committee has the code {committee}.") from None
-        by = None
-        if user:
-            by = get_user_model().objects.filter(username=user).first()
-            if by is None:
-                raise CommandError(f"No user is called {user}.")
+        committee = committee_coded(committee)
+        by = user_called(user)
         path = Path(file)
         try:
             data = path.read_bytes()

@@ -3,10 +3,10 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from minutes.archive import archive_chunks, archive_filename
-from minutes.models import Committee
+from minutes.management.lookups import committee_coded
 
 
 class Command(BaseCommand):
@@ -24,9 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, code, output=None, **options):
-        committee = Committee.objects.filter(code=code).first()
-        if committee is None:
-            raise CommandError(f"No committee with the code {code!r}.")
+        committee = committee_coded(code)
         if output == "-":
             for chunk in archive_chunks(committee):
                 sys.stdout.buffer.write(chunk)

@@ -1,9 +1,9 @@
 """`manage.py export_committee CODE`: print the committee's conventions file (TOML)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from minutes.conventions_file import export
-from minutes.models import Committee
+from minutes.management.lookups import committee_coded
 
 
 class Command(BaseCommand):
@@ -13,7 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("code", help="the committee's code, e.g. OPSG")
 
     def handle(self, code, **options):
-        committee = Committee.objects.filter(code=code).first()
-        if committee is None:
-            raise CommandError(f"No committee with the code {code!r}.")
+        committee = committee_coded(code)
         self.stdout.write(export(committee), ending="")

@@ -31,11 +31,14 @@ class Command(BaseCommand):
             # (The hasher function, unlike User.check_password, never re-saves the hash.)
             shown = password if check_password(password, hashes[username]) else "(changed since created)"
             role, committees = roles[username]
-            self.stdout.write(f"{username} / {shown} / {role.label}, {committees}")
+            said = (
+                f"{role.label}, {committees}" if role else "staff: /admin/, two-factor authentication always"
+            )
+            self.stdout.write(f"{username} / {shown} / {said}")
         if settings.DEMO_MODE:
             self.stdout.write(
-                "DEMO_MODE is on: the demo users log in without two-factor authentication "
-                "(they may still set it up from the user menu)."
+                "DEMO_MODE is on: the demo users log in without two-factor authentication, "
+                "except staff (admin); they may still set it up from the user menu."
             )
         else:
             self.stdout.write(
