@@ -19,8 +19,11 @@ from actions.links import MAX_AGE, LinkRefused, absolute_url, read_owner_link_to
 from actions.models import ActionRefused, CalendarFeed
 from actions.services.owner_links import link_update_record
 from minutes.editing import INVALID
+from opsg.throttle import guess_failed, guesses_blocked, too_many_guesses
 
 REFUSED = 403
+# What wrong tokens are counted as (opsg/throttle.py).
+OWNER_LINK, CALENDAR = "owner link", "calendar feed"
 LATEST_UPDATES = 5
 
 
@@ -31,9 +34,12 @@ def _refused(request, reason):
 @require_http_methods(["GET", "POST"])
 def owner_link(request, slug, token):
     """An action's owner gives an update through the signed link they were e-mailed."""
+    if guesses_blocked(request, OWNER_LINK):
+        return too_many_guesses(request, OWNER_LINK)
     try:
         link = read_owner_link_token(token, slug=slug)
     except LinkRefused as refusal:
+        guess_failed(request, OWNER_LINK)
         return _refused(request, str(refusal))
     action = link.action
     form = OwnerLinkUpdateForm(request.POST or None)
@@ -74,11 +80,14 @@ def owner_link(request, slug, token):
 @require_safe
 def calendar_feed(request, token):
     """A user's iCal feed; the secret token in the URL is the only credential."""
+    if guesses_blocked(request, CALENDAR):
+        return too_many_guesses(request, CALENDAR)
     # A NUL cannot be in a token, and PostgreSQL refuses it in a query.
     feed = (
         None if "\x00" in token else CalendarFeed.objects.select_related("user").filter(token=token).first()
     )
     if feed is None or not feed.user.is_active:
+        guess_failed(request, CALENDAR)
         raise Http404("No such calendar.")
     response = HttpResponse(user_calendar(feed.user), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="minutes-and-actions.ics"'
