@@ -60,17 +60,35 @@ def rows(actions):
         )
 
 
-def as_csv(actions):
-    """UTF-8 with a byte-order mark (so that Excel reads accents), dates as dd/mm/yyyy."""
+# Rows read from the database at a time (a server-side cursor on PostgreSQL), and written per
+# piece of a streamed CSV: memory stays the same whatever the number of actions.
+CHUNK_ROWS = 2000
+PIECE_ROWS = 500
+
+
+def csv_pieces(actions):
+    """The CSV a piece at a time, for a streaming response: UTF-8 with a byte-order mark (so that
+    Excel reads accents), dates as dd/mm/yyyy. `actions` (a queryset) is read with a cursor,
+    CHUNK_ROWS at a time."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
-    for row in rows(actions):
+    read = actions.iterator(chunk_size=CHUNK_ROWS) if hasattr(actions, "iterator") else actions
+    for number, row in enumerate(rows(read), start=1):
         writer.writerow(
             [cell.strftime(DATE_FORMAT) if hasattr(cell, "strftime") else cell or "" for cell in row]
         )
-    return buffer.getvalue().encode("utf-8")
+        if number % PIECE_ROWS == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def as_csv(actions):
+    """The whole CSV at once (see csv_pieces)."""
+    return b"".join(csv_pieces(actions))
 
 
 def as_xlsx(actions):

@@ -708,7 +708,7 @@ def test_saved_hostile_values_are_inert_everywhere(client, world):
     pdf_done = time.perf_counter()
 
     # Exports of the action log: nothing a spreadsheet would run; every action there.
-    csv_data = _get(client, w, "secretary", url("actions:action-log-csv")).content
+    csv_data = _get(client, w, "secretary", url("actions:action-log-csv")).getvalue()
     assert not csv_problems(csv_data), csv_problems(csv_data)[:5]
     xlsx_data = _get(client, w, "secretary", url("actions:action-log-xlsx")).content
     assert not xlsx_problems(xlsx_data), xlsx_problems(xlsx_data)[:5]

@@ -332,7 +332,7 @@ def references(actions):
 
 def read_csv(response):
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def read_xlsx(response):

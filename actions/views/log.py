@@ -7,7 +7,7 @@ exports hold every matching action, not one page. Rows come from
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -131,7 +131,11 @@ def _export(request, render_as, content_type, extension):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(render_as(log.qs), content_type=content_type)
+    rendered = render_as(log.qs)
+    if isinstance(rendered, bytes):
+        response = HttpResponse(rendered, content_type=content_type)
+    else:  # pieces, streamed as they are made
+        response = StreamingHttpResponse(rendered, content_type=content_type)
     filename = f"action-log-{timezone.localdate():%Y-%m-%d}.{extension}"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
@@ -140,7 +144,7 @@ def _export(request, render_as, content_type, extension):
 @require_safe
 @login_required
 def action_log_csv(request):
-    return _export(request, exports.as_csv, "text/csv; charset=utf-8", "csv")
+    return _export(request, exports.csv_pieces, "text/csv; charset=utf-8", "csv")
 
 
 @require_safe

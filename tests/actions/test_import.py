@@ -210,7 +210,7 @@ def test_the_products_own_export_imports_back_unchanged(client, committee, owner
     action.record_update(text="On track.", given_on=D(2026, 1, 20))
     user = make_user("sec", committee=committee, role="secretary")
     client.force_login(user)
-    exported = client.get(reverse("actions:action-log-csv")).content
+    exported = client.get(reverse("actions:action-log-csv")).getvalue()
     before = (Action.objects.count(), ActionUpdate.objects.count(), TargetDate.objects.count())
     result = run(committee, "export.csv", exported, user)
     assert result.counts == {"new": 0, "updated": 0, "unchanged": 1, "error": 0}

@@ -81,7 +81,7 @@ def test_the_log_and_the_export_show_the_committees_status(client, users, world)
     page = client.get(reverse("actions:action-log")).content.decode()
     assert "<td>On Hold</td>" in page
     response = client.get(reverse("actions:action-log-csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     status_column = rows[0].index("Status")
     assert {row[status_column] for row in rows[1:]} == {"On Hold", "Open"}
 
