@@ -9,6 +9,7 @@ import io
 import re
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
@@ -92,23 +93,29 @@ def as_csv(actions):
 
 
 def as_xlsx(actions):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Action log"
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows(actions):
-        # Characters XLSX cannot hold at all (control characters, U+FFFE, U+FFFF) are dropped.
-        sheet.append([NOT_IN_XLSX.sub("", c) if isinstance(c, str) else c for c in row])
-        for cell in sheet[sheet.max_row]:
-            if cell.is_date:
-                cell.number_format = "DD/MM/YYYY"
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text (it is quoted as well)
+    """The log as an Excel workbook, written row by row (openpyxl's write-only mode): the workbook is
+    never held in memory, only the packed file. Dates as dates (dd/mm/yyyy), text never a formula."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Action log")
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGHI", (14, 60, 12, 12, 12, 20, 16, 12, 60), strict=True):
         sheet.column_dimensions[letter].width = width
+    sheet.append([_cell(sheet, header, bold=True) for header in HEADERS])
+    read = actions.iterator(chunk_size=CHUNK_ROWS) if hasattr(actions, "iterator") else actions
+    for row in rows(read):
+        # Characters XLSX cannot hold at all (control characters, U+FFFE, U+FFFF) are dropped.
+        sheet.append([_cell(sheet, NOT_IN_XLSX.sub("", c) if isinstance(c, str) else c) for c in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(sheet, value, *, bold=False):
+    cell = WriteOnlyCell(sheet, value=value)
+    if bold:
+        cell.font = Font(bold=True)
+    if cell.is_date:
+        cell.number_format = "DD/MM/YYYY"
+    elif isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text (it is quoted as well)
+    return cell

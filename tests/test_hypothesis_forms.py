@@ -216,7 +216,7 @@ def test_generated_text_through_filters_and_searches(as_user, world, name, role,
         # 400: an export of filters that are not valid.
         assert response.status_code in (200, 400), response.status_code
         if name.endswith("csv") and response.status_code == 200:
-            assert not csv_problems(response.content)
+            assert not csv_problems(response.getvalue())
 
     example()
     _report(name, outcome, started)

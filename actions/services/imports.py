@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from actions.imports import (
@@ -53,12 +54,19 @@ class Known:
     statuses: dict  # label key -> (label, is_open)
 
     @classmethod
-    def of(cls, committee):
+    def of(cls, committee, references=None):
+        """What `committee` holds; of its actions, only those `references` could match (by reference
+        or by the slug it gives) when given: a chunk of a large file need not read them all."""
+        held = Action.objects.filter(committee=committee)
+        if references is not None:
+            held = held.filter(
+                Q(reference__in=references) | Q(slug__in={reference_slug(r) for r in references})
+            )
         actions = {
             action.reference: action
-            for action in Action.objects.filter(committee=committee)
-            .select_related("status_label")
-            .prefetch_related("owner_organisations", "owner_people", "updates")
+            for action in held.select_related("status_label").prefetch_related(
+                "owner_organisations", "owner_people", "updates"
+            )
         }
         meetings, meetings_on = {}, {}
         for meeting in Meeting.objects.filter(committee=committee).order_by("number"):
@@ -293,6 +301,19 @@ class ImportResult:
         return said + (f", {self.skipped} row(s) in error skipped" if self.skipped else "")
 
 
+# Up to how many references a chunk's lookup names them (beyond, it reads all the committee's actions).
+MAX_NAMED = 5000
+
+
+def _references(table, columns):
+    """The references `table` holds, as the plan reads them; None for a file too large to name them."""
+    by_index, _ = columns_for(table.headings, columns)
+    index = next((i for i, name in by_index.items() if name == "reference"), None)
+    if index is None or len(table.rows) > MAX_NAMED:
+        return None
+    return {" ".join(str(cells[index]).split()) for _, cells in table.rows if index < len(cells)}
+
+
 def refusal(plan, *, valid_only=False):
     """Why `plan` cannot be imported as it is, in words; "" if it can."""
     if plan.missing:
@@ -357,7 +378,7 @@ def import_actions(
     today = today or timezone.localdate()
     with transaction.atomic():
         committee = Committee.objects.select_for_update().get(pk=committee.pk)
-        known = Known.of(committee)
+        known = Known.of(committee, references=_references(table, columns))
         plan = plan_import(committee, table, columns=columns, statuses=statuses, known=known)
         refused = refusal(plan, valid_only=valid_only)
         if refused:

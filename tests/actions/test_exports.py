@@ -161,3 +161,11 @@ def test_invalid_filters_export_nothing(member_client):
         response = member_client.get(f"{url}?due_within=soon")
         assert response.status_code == 400
         assert "The filters are not valid" in response.content.decode()
+
+
+def test_the_workbook_has_its_header_frozen_bold_and_dates_as_dates(member_client, world):
+    sheet = load_workbook(io.BytesIO(member_client.get(XLSX).content)).active
+    assert sheet.title == "Action log" and sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1])
+    raised = [row[2] for row in sheet.iter_rows(min_row=2) if row[2].value is not None]
+    assert raised and all(cell.is_date and cell.number_format == "DD/MM/YYYY" for cell in raised)
