@@ -1169,6 +1169,8 @@ class MinutesImport(models.Model):
     )
     imported_at = models.DateTimeField(null=True, blank=True)
     notes = models.JSONField(default=list, blank=True, help_text="What the import did, in words.")
+    # The background job importing it, once confirmed.
+    job = models.ForeignKey("Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

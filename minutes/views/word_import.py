@@ -5,14 +5,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from minutes.access import get_committee_for
 from minutes.editing import INVALID
+from minutes.jobs import job_start
 from minutes.models import MinutesImport
-from minutes.services.word_import import MinutesImportRefused, import_minutes, preview_import
+from minutes.services.word_import import preview_import
+from minutes.tasks import import_word_minutes
 from minutes.uploads import MAX_FILE_BYTES, UploadRefused, check_size
 from minutes.word_import import WordFileRefused, read_minutes_docx
 
@@ -89,9 +90,13 @@ def minutes_import_upload(request, code):
 @login_required
 def minutes_import_preview(request, code, pk):
     committee = get_committee_for(request.user, code, edit=True)
-    upload = get_object_or_404(MinutesImport.objects.select_related("meeting"), pk=pk, committee=committee)
+    upload = get_object_or_404(
+        MinutesImport.objects.select_related("meeting", "job"), pk=pk, committee=committee
+    )
     if upload.imported_at is not None:
         return render(request, "minutes/import/preview.html", {"committee": committee, "upload": upload})
+    if upload.job_id is not None and not upload.job.finished:
+        return redirect("minutes:job", pk=upload.job_id)
     data = bytes(upload.content)
     try:
         imported = read_minutes_docx(data, filename=upload.filename, committee=committee)
@@ -103,7 +108,7 @@ def minutes_import_preview(request, code, pk):
         initial={"number": imported.number, "held_on": imported.held_on},
     )
     number = held_on = None
-    status, problem = 200, ""
+    status = 200
     if request.method == "POST":
         if form.is_valid():
             number, held_on = form.cleaned_data["number"], form.cleaned_data["held_on"]
@@ -111,25 +116,19 @@ def minutes_import_preview(request, code, pk):
             status = INVALID
     preview = preview_import(committee, imported, number=number, held_on=held_on)
     if request.method == "POST" and form.is_valid() and request.POST.get("step") == "import":
-        try:
-            meeting, notes = import_minutes(
-                committee=committee,
-                imported=imported,
-                by=request.user,
-                filename=upload.filename,
-                mode=upload.mode,
-                original=data,
-                number=number,
-                held_on=held_on,
-            )
-        except MinutesImportRefused as error:
-            problem, status = str(error), INVALID
+        if preview.problems:
+            status = INVALID
         else:
-            upload.meeting, upload.imported_at, upload.notes = meeting, timezone.now(), notes
-            upload.save(update_fields=["meeting", "imported_at", "notes"])
-            messages.success(request, f"Imported {upload.filename} as {meeting.reference}.")
-            target = "minutes:meeting-draft" if meeting.is_draft else "minutes:meeting-detail"
-            return redirect(reverse(target, args=[meeting.reference]))
+            # The import runs in the background; its page follows it and links to the meeting.
+            job = job_start(
+                task=import_word_minutes,
+                title=f"Import {upload.filename} into {committee.code}",
+                by=request.user,
+                committee=committee,
+                arguments=[upload.pk, number, held_on.isoformat() if held_on else None],
+            )
+            MinutesImport.objects.filter(pk=upload.pk).update(job=job)
+            return redirect("minutes:job", pk=job.pk)
     return render(
         request,
         "minutes/import/preview.html",
@@ -139,7 +138,6 @@ def minutes_import_preview(request, code, pk):
             "imported": imported,
             "preview": preview,
             "form": form,
-            "problem": problem,
             "present": [a for a in imported.attendance if a.status == "present"],
             "apologies": [a for a in imported.attendance if a.status == "apologies"],
             "observers": [a for a in imported.attendance if a.status == "observer"],

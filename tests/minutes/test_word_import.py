@@ -20,6 +20,7 @@ from actions.models import Action
 from minutes.docx import meeting_docx
 from minutes.models import (
     Committee,
+    Job,
     Meeting,
     MinutesImport,
     PublishedMinutes,
@@ -322,7 +323,8 @@ def page_committee(world):
     return committee
 
 
-def test_a_secretary_uploads_sees_what_was_recognised_and_imports(client, world, page_committee):
+@pytest.mark.tasks
+def test_a_secretary_uploads_sees_what_was_recognised_and_imports(client, world, page_committee, run_jobs):
     client.force_login(world.secretary)
     response = upload(client, page_committee, world.opsg_55)
     assert response.status_code == 302
@@ -334,15 +336,21 @@ def test_a_secretary_uploads_sees_what_was_recognised_and_imports(client, world,
         assert item.title.replace("&", "&amp;").replace("'", "&#x27;") in page
     assert not Meeting.objects.filter(committee=page_committee).exists()
 
-    response = client.post(preview_url, {"step": "import", "number": "55", "held_on": "2021-08-23"})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("minutes:meeting-draft", args=["PAGE_55"])
+    # The import runs in the background: the page goes to the job, which links to the draft.
+    response = run_jobs(
+        lambda: client.post(preview_url, {"step": "import", "number": "55", "held_on": "2021-08-23"})
+    )
+    job = Job.objects.get(committee=page_committee)
+    assert response.status_code == 302 and response["Location"] == reverse("minutes:job", args=[job.pk])
+    done = client.get(response["Location"]).content.decode()
+    assert "Done: Imported OPSG_55.docx as PAGE_55." in done
+    assert f'href="{reverse("minutes:meeting-draft", args=["PAGE_55"])}">See the result' in done
     meeting = Meeting.objects.get(committee=page_committee, number=55)
     assert meeting.imports.get().imported_at is not None
     page = client.get(preview_url).content.decode()
     assert 'as <a href="/meetings/PAGE_55/">PAGE_55</a>' in page
     # Confirming twice imports once.
-    client.post(preview_url, {"step": "import", "number": "55", "held_on": "2021-08-23"})
+    run_jobs(lambda: client.post(preview_url, {"step": "import", "number": "55", "held_on": "2021-08-23"}))
     assert Meeting.objects.filter(committee=page_committee, imported_from="").count() == 0
     assert Meeting.objects.get(committee=page_committee, number=55).imports.count() == 1
 
