@@ -16,23 +16,10 @@ import tempfile
 import time
 
 from _setup import ROOT, start
+from import_actions import HEADINGS
+from import_actions import rows as generated_rows
 
 ACTIONS = int(os.environ.get("BENCH_EXPORT_ACTIONS", "100000"))
-HEADINGS = ["Action ID", "Action", "Date raised", "Target date", "Owner", "Status", "Latest update"]
-
-
-def log_rows(code):
-    for n in range(ACTIONS):
-        meeting, number = 100 + n // 50, n % 50 + 1
-        yield [
-            f"{code} {meeting}/{number:02}",
-            f"Action {n}: the DCC to report on the firmware of batch {n % 97}.",
-            f"{1 + meeting % 28:02}/{1 + meeting % 12:02}/2019",
-            f"{1 + n % 28:02}/{1 + n % 12:02}/2020",
-            ["DCC", "SECAS", "DCC / SECAS", "Jane Smith"][n % 4],
-            "Open" if n % 3 else "Closed",
-            f"Update {n}." if n % 2 else "",
-        ]
 
 
 def child(database_url, path, query, out):
@@ -94,7 +81,7 @@ def main():
         for each in Committee.objects.all():
             Membership.objects.create(committee=each, user=member, role=Membership.Role.MEMBER)
         begin = time.perf_counter()
-        every = list(log_rows("BEXP"))
+        every = list(generated_rows("BEXP", ACTIONS))
         for first in range(0, ACTIONS, 50_000):  # the import takes files of up to 50,000 rows
             data = io.StringIO()
             writer = csv.writer(data)

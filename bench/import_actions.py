@@ -18,8 +18,9 @@ ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
 HEADINGS = ["Action ID", "Action", "Date raised", "Target date", "Owner", "Status", "Latest update"]
 
 
-def rows(code):
-    for n in range(ROWS):
+def rows(code, count=None):
+    """`count` (default BENCH_IMPORT_ROWS) rows of an action log, references in `code`'s pattern."""
+    for n in range(ROWS if count is None else count):
         meeting, number = 100 + n // 50, n % 50 + 1
         yield [
             f"{code} {meeting}/{number:02}",

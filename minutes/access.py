@@ -46,6 +46,15 @@ def is_secretary(user, committee_id):
     return user.is_authenticated and (user.is_staff or role_of(user, committee_id) == Role.SECRETARY)
 
 
+def can_follow_job(user, job):
+    """A background job's page is for the one who started it, its committee's secretaries and staff."""
+    return user.is_authenticated and (
+        job.created_by_id == user.pk
+        or user.is_staff
+        or (job.committee_id is not None and is_secretary(user, job.committee_id))
+    )
+
+
 def is_chair(user, committee_id):
     """The committee's chair, or staff."""
     return user.is_authenticated and (user.is_staff or role_of(user, committee_id) == Role.CHAIR)

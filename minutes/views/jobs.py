@@ -8,19 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST, require_safe
 
-from minutes.access import is_secretary
+from minutes.access import can_follow_job
 from minutes.jobs import job_retry
 from minutes.models import Job
 
 
 def _job_for(user, pk):
-    """The job, for the person who started it, its committee's secretaries and staff."""
     job = get_object_or_404(Job.objects.select_related("committee"), pk=pk)
-    if not (
-        job.created_by_id == user.pk
-        or user.is_staff
-        or (job.committee_id is not None and is_secretary(user, job.committee_id))
-    ):
+    if not can_follow_job(user, job):
         raise PermissionDenied("This job was started by someone else.")
     return job
 
